@@ -1,0 +1,58 @@
+# The two commands: `make run` (install, migrate, load Module 4, seed the demo, serve) and
+# `make test` (install what tests need, run them). Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := trainer
+export TRAINER_ENV ?= development
+
+.PHONY: run install install-dev serve seed migrate test test-postgres test-all lint format bench clean
+
+run: install migrate seed serve
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: install
+	$(BIN)/flask demo seed
+
+serve: install
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install-dev
+	scripts/ensure-chromium.sh
+	$(BIN)/pytest
+
+test-postgres: install-dev
+	scripts/ensure-chromium.sh
+	scripts/with-postgres.sh $(BIN)/pytest
+
+test-all: test test-postgres
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,127 @@
+"""Fixtures shared by every test.
+
+The schema is built once per run by the real migrations (`flask db upgrade`); each test gets a
+fresh app on that database and leaves it empty. The database is a temporary SQLite file, or
+PostgreSQL when TEST_DATABASE_URL is set (as `.ci/run` does).
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete, event
+
+from config import TestingConfig
+from tests.factories import PASSWORD
+from trainer import create_app
+from trainer.extensions import db
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> str:
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    return create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database: str, app_overrides: dict) -> Iterator[Flask]:
+    app = make_app(migrated_database, **app_overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(delete(table))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app: Flask):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield db.session
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra):
+    return client.post("/accounts/login", data={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable:
+    def _login_as(user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        response = login(client, email, password)
+        assert response.status_code == 302, f"sign-in as {email} failed"
+        return client
+
+    return _login_as
+
+
+@dataclass
+class QueryCounter:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """`with count_queries() as counter: client.get(...)`, then `counter.count`."""
+
+    @contextmanager
+    def _count() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            counter.statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return _count

@@ -1,0 +1,40 @@
+from sqlalchemy import func, select
+
+from trainer.accounts.models import User
+from trainer.courses.models import Course, Enrolment, EnrolmentRole
+from trainer.demo import data
+from trainer.extensions import db
+
+
+def _counts():
+    return (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(Course.id))),
+        db.session.scalar(select(func.count(Enrolment.id))),
+    )
+
+
+def test_seed_creates_a_course_shaped_like_november_2021_and_is_idempotent(app, runner):
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    assert "coordinator@example.org" in result.output and data.DEMO_PASSWORD in result.output
+    with app.app_context():
+        first = _counts()
+        participants = db.session.scalars(
+            select(User).join(Enrolment).where(Enrolment.role == EnrolmentRole.PARTICIPANT)
+        ).all()
+        assert len(participants) == 30
+        assert len({user.country for user in participants}) == 7
+        assert {user.timezone for user in participants} >= {"Asia/Karachi", "Asia/Kathmandu", "Asia/Manila"}
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        assert _counts() == first
+
+
+def test_demo_sign_ins_work(app, runner, client):
+    runner.invoke(args=["demo", "seed"])
+    for email in ("coordinator@example.org", "trainer@example.org", "participant@example.org"):
+        response = client.post("/accounts/login", data={"email": email, "password": data.DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        client.post("/accounts/logout")

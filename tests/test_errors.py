@@ -1,0 +1,54 @@
+import pytest
+from flask import abort
+
+from tests.factories import make_user
+from trainer.extensions import db
+
+
+@pytest.fixture
+def app_with_failing_routes(app):
+    @app.get("/_test/fail")
+    def fail():
+        raise RuntimeError("boom")
+
+    @app.get("/_test/forbidden")
+    def forbidden():
+        abort(403)
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+def test_404_page_is_in_the_layout(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Page not found" in page
+    assert 'href="/static/style.css"' in page
+
+
+def test_403_page(app_with_failing_routes):
+    response = app_with_failing_routes.test_client().get("/_test/forbidden")
+    assert response.status_code == 403
+    assert "You do not have permission" in response.get_data(as_text=True)
+
+
+def test_500_page_shows_no_stack_trace(app_with_failing_routes):
+    response = app_with_failing_routes.test_client().get("/_test/fail")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page
+    assert "RuntimeError" not in page and "Traceback" not in page
+
+
+def test_405_on_wrong_method(client):
+    assert client.get("/accounts/logout").status_code == 405
+
+
+def test_nul_byte_in_input_is_a_clear_400(app, client):
+    with app.app_context():
+        email = make_user().email
+        db.session.commit()
+    response = client.post("/accounts/login", data={"email": email + "\x00", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/?q=%00").status_code == 400

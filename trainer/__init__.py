@@ -1,0 +1,105 @@
+"""trainer: delivers a Training of Trainers course end to end."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, INSECURE_DEV_KEY
+
+
+class ConfigurationError(RuntimeError):
+    """The app was asked to start with a configuration it must not run with."""
+
+
+def create_app(config_class: type | None = None, overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. No I/O beyond reading configuration.
+
+    :param config_class: a class from config.py; default from TRAINER_ENV (development).
+    :param overrides: settings applied last (tests use this).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class or CONFIGS[os.environ.get("TRAINER_ENV", "development")])
+    app.config.from_prefixed_env()
+    app.config.update(overrides or {})
+    _refuse_unsafe_production(app)
+    _resolve_database_uri(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _resolve_database_uri(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "trainer.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == INSECURE_DEV_KEY or len(key) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            '(e.g. python -c "import secrets; print(secrets.token_hex(32))").'
+        )
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigurationError(
+            "DATABASE_URL must be set in production "
+            "(e.g. postgresql+psycopg://trainer:secret@127.0.0.1/trainer)."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from trainer import accounts
+    from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from trainer.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    accounts.init_login(login_manager)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from trainer.accounts.views import bp as accounts_bp
+    from trainer.home.views import bp as home_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def register_cli(app: Flask) -> None:
+    from trainer.accounts.cli import accounts_cli
+    from trainer.demo.cli import demo_cli
+
+    app.cli.add_command(accounts_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from trainer import errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from trainer import i18n, navigation, permissions
+
+    i18n.init_app(app)
+    navigation.init_app(app)
+    permissions.init_app(app)

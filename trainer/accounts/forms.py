@@ -1,0 +1,32 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Length, Regexp
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
+            # Only the shape here: a stricter rule could lock out an account that already exists.
+            Regexp(r"^[^@\s]+@[^@\s]+$", message=_l("Enter an email address like name@example.org.")),
+        ],
+        filters=[lambda value: value.strip() if value else value],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter your password.")),
+            Length(max=128, message=_l("A password has at most 128 characters.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    """Signing out changes state, so it is a POST with a CSRF token."""

@@ -1,0 +1,68 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from trainer.accounts import services
+from trainer.accounts.forms import LoginForm, LogoutForm
+from trainer.extensions import db, limiter
+from trainer.security import is_safe_next
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts", template_folder="templates")
+
+BAD_CREDENTIALS = 401
+
+
+def _only_failures(response) -> bool:
+    # A person who signs in successfully is never throttled; failed attempts are counted.
+    return response.status_code == BAD_CREDENTIALS
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_only_failures
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_only_failures,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template("accounts/login.html", form=form), status
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
+        # One message whatever failed, so the form does not reveal which emails exist.
+        form.form_errors.append(_("The email or password is not right. Please try again."))
+        return render_template("accounts/login.html", form=form), BAD_CREDENTIALS
+    db.session.commit()
+    login_user(user, remember=form.remember.data)
+    target = form.next.data
+    return redirect(target if is_safe_next(target) else url_for("home.index"))
+
+
+@bp.errorhandler(429)
+def login_throttled(error):
+    form = LoginForm(next=request.form.get("next", ""))
+    form.email.data = request.form.get("email", "")[:254]
+    form.form_errors.append(
+        _("Too many failed sign-in attempts. Please wait a few minutes before trying again.")
+    )
+    return render_template("accounts/login.html", form=form), 429
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))

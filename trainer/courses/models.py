@@ -1,0 +1,86 @@
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.accounts.models import User
+from trainer.dbtypes import UTCDateTime, utcnow
+from trainer.extensions import db
+
+
+class EnrolmentRole(enum.StrEnum):
+    PARTICIPANT = "participant"
+    TRAINER = "trainer"
+
+
+class CourseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    REGISTRATION_OPEN = "registration_open"
+    RUNNING = "running"
+    FINISHED = "finished"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return str(_STATUS_LABELS[self])
+
+
+_STATUS_LABELS = {
+    CourseStatus.DRAFT: _l("Draft"),
+    CourseStatus.REGISTRATION_OPEN: _l("Registration open"),
+    CourseStatus.RUNNING: _l("Running"),
+    CourseStatus.FINISHED: _l("Finished"),
+    CourseStatus.ARCHIVED: _l("Archived"),
+}
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    # Stored as the lower-case value in a VARCHAR with a CHECK, the same on SQLite and PostgreSQL.
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name
+    status: Mapped[CourseStatus] = mapped_column(
+        _enum(CourseStatus, "course_status"), default=CourseStatus.DRAFT
+    )
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enrolments: Mapped[list["Enrolment"]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Course {self.id} {self.title!r}>"
+
+
+class Enrolment(db.Model):
+    """A person's role in one course."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[EnrolmentRole] = mapped_column(_enum(EnrolmentRole, "enrolment_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="enrolments", lazy="raise")
+    user: Mapped[User] = relationship(lazy="raise")

@@ -1,0 +1,72 @@
+"""Error pages in the site's layout, with a message a person can act on."""
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from trainer.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address, or you cannot see it.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
+    429: (
+        _l("Too many attempts"),
+        _l("There have been too many attempts in a short time. Please wait a minute and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("Sorry, something went wrong on our side. Nothing you sent was half-saved; please try again."),
+    ),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    return (
+        render_template("errors/error.html", code=code, title=title, message=message or default_message),
+        code,
+    )
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(
+        400,
+        _l(
+            "This form could not be sent because its security token was missing or out of date. "
+            "Go back, reload the page and send it again."
+        ),
+    )
+
+
+def handle_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    if error.code == 401:
+        return error.get_response()
+    return render_error(error.code)
+
+
+def handle_server_error(error: Exception):
+    # Leave nothing half-written, then show a page that needs no database.
+    db.session.rollback()
+    return render_template(
+        "errors/error.html", code=500, minimal=True, title=MESSAGES[500][0], message=MESSAGES[500][1]
+    ), 500
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(500, handle_server_error)
+
+    @app.before_request
+    def _reject_nul_bytes():
+        # A NUL in a form or query string would reach the database and fail there (PostgreSQL).
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            return render_error(400)
+        return None

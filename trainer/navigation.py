@@ -1,0 +1,72 @@
+"""The header: the reader's role label and the main navigation that fits it.
+
+Items name endpoints as strings, so this module imports no feature.
+"""
+
+from dataclasses import dataclass
+
+from flask import Flask, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import distinct, select
+
+from trainer.courses.models import Enrolment, EnrolmentRole
+from trainer.extensions import db
+
+ROLE_LABELS = {
+    "coordinator": _l("Coordinator"),
+    EnrolmentRole.TRAINER: _l("Trainer"),
+    EnrolmentRole.PARTICIPANT: _l("Participant"),
+}
+
+# (label, endpoint, who sees it: "coordinator", "trainer", "participant" or "all")
+MAIN_NAV: list[tuple[str, str, str]] = []
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def current_roles() -> set[str]:
+    """The reader's roles: 'coordinator' and/or the roles they hold in any course."""
+    if "roles" not in g:
+        roles: set[str] = set()
+        if current_user.is_authenticated:
+            if current_user.is_coordinator:
+                roles.add("coordinator")
+            roles.update(
+                db.session.scalars(
+                    select(distinct(Enrolment.role)).where(Enrolment.user_id == current_user.id)
+                )
+            )
+        g.roles = roles
+    return g.roles
+
+
+def current_role_label() -> str:
+    roles = current_roles()
+    for role in ("coordinator", EnrolmentRole.TRAINER, EnrolmentRole.PARTICIPANT):
+        if role in roles:
+            return str(ROLE_LABELS[role])
+    return ""
+
+
+def main_nav_items() -> list[NavItem]:
+    roles = current_roles()
+    items = []
+    for label, endpoint, audience in MAIN_NAV:
+        if audience == "all" or audience in roles:
+            items.append(NavItem(str(label), url_for(endpoint), request.endpoint == endpoint))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        current_role_label=current_role_label,
+        main_nav_items=main_nav_items,
+        current_locale_code=lambda: str(get_locale() or "en"),
+    )

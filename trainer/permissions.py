@@ -1,0 +1,65 @@
+"""Who may do what: the one place roles are checked.
+
+"Coordinator" is a site role on the user. "Trainer" and "participant" are roles on an
+enrolment in one course, so one person can teach one course and take another. Views state
+their rule with a decorator from here or a call to `require_*`; templates ask the same
+functions through `can`.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from trainer.courses.models import Course, Enrolment, EnrolmentRole
+from trainer.extensions import db
+
+
+def is_coordinator(user) -> bool:
+    return bool(user.is_authenticated and user.is_coordinator)
+
+
+def course_role(user, course_id: int) -> EnrolmentRole | None:
+    """The user's role in a course, or None when they are not enrolled in it."""
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Enrolment.role).where(Enrolment.course_id == course_id, Enrolment.user_id == user.id)
+    )
+
+
+def can_view_course(user, course: Course) -> bool:
+    return is_coordinator(user) or course_role(user, course.id) is not None
+
+
+def can_teach_course(user, course: Course) -> bool:
+    return is_coordinator(user) or course_role(user, course.id) == EnrolmentRole.TRAINER
+
+
+def require_course_view(course: Course) -> None:
+    # 404, not 403: a course you are not part of does not exist for you.
+    if not can_view_course(current_user, course):
+        abort(404)
+
+
+def require_course_teaching(course: Course) -> None:
+    require_course_view(course)
+    if not can_teach_course(current_user, course):
+        abort(403)
+
+
+def coordinator_required(view: Callable) -> Callable:
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not is_coordinator(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["is_coordinator"] = lambda: is_coordinator(current_user)
