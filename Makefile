@@ -8,9 +8,9 @@ PORT ?= 5000
 export FLASK_APP := trainer
 export TRAINER_ENV ?= development
 
-.PHONY: run install install-dev serve seed migrate test test-postgres test-all lint format bench clean
+.PHONY: run install install-dev serve seed migrate content test test-postgres test-all lint format bench clean
 
-run: install migrate seed serve
+run: install migrate content seed serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(BIN)/flask db upgrade
+
+content: install
+	$(BIN)/flask content check
 
 seed: install
 	$(BIN)/flask demo seed
@@ -56,3 +59,6 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+bench: install-dev
+	$(BIN)/python bench/chapter_page.py

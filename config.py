@@ -30,6 +30,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     MODULES_DIR = os.environ.get("MODULES_DIR", str(BASE_DIR / "modules"))
+    CONTENT_PRELOAD = _bool("CONTENT_PRELOAD", False)
     SITE_NAME = os.environ.get("SITE_NAME", "trainer")
     # Used to build absolute links in emails and calendar files.
     SERVER_URL = os.environ.get("SERVER_URL", "http://127.0.0.1:5000")
@@ -82,6 +83,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # Load and check the course modules at start-up: an invalid module stops the server.
+    CONTENT_PRELOAD = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     HSTS = _bool("HSTS", True)

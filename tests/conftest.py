@@ -19,6 +19,7 @@ from sqlalchemy import delete, event
 from config import TestingConfig
 from tests.factories import PASSWORD
 from trainer import create_app
+from trainer.content.versions import forget_known_dates
 from trainer.extensions import db
 
 
@@ -62,6 +63,7 @@ def app(migrated_database: str, app_overrides: dict) -> Iterator[Flask]:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(delete(table))
         db.engine.dispose()
+    forget_known_dates()
 
 
 @pytest.fixture
@@ -76,7 +78,11 @@ def runner(app: Flask):
 
 @pytest.fixture
 def ctx(app: Flask):
-    """An app context for tests that call services directly."""
+    """An app context for tests that call services directly.
+
+    Not for tests that also make requests: a request reuses a pushed app context, and with it
+    `g` and the session's identity map.
+    """
     with app.app_context():
         yield db.session
 

@@ -70,8 +70,6 @@ class TestCsrf:
             db.session.commit()
         page = client.get("/accounts/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post(
-            "/accounts/login", data={"email": email, "password": "correct horse battery", "csrf_token": token}
-        )
+        client.post("/accounts/login", data={"email": email, "password": "correct horse battery", "csrf_token": token})
         assert client.post("/accounts/logout").status_code == 400
         assert client.get("/").status_code == 200  # still signed in

@@ -55,13 +55,13 @@ def _refuse_unsafe_production(app: Flask) -> None:
         )
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         raise ConfigurationError(
-            "DATABASE_URL must be set in production "
-            "(e.g. postgresql+psycopg://trainer:secret@127.0.0.1/trainer)."
+            "DATABASE_URL must be set in production (e.g. postgresql+psycopg://trainer:secret@127.0.0.1/trainer)."
         )
 
 
 def register_extensions(app: Flask) -> None:
     from trainer import accounts
+    from trainer.content import registry
     from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
     from trainer.i18n import select_locale, select_timezone
 
@@ -72,29 +72,37 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     accounts.init_login(login_manager)
     login_manager.init_app(app)
+    registry.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from trainer.accounts.views import bp as accounts_bp
+    from trainer.content.views import bp as content_bp
     from trainer.home.views import bp as home_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(content_bp)
 
 
 def register_cli(app: Flask) -> None:
     from trainer.accounts.cli import accounts_cli
+    from trainer.content.cli import content_cli
     from trainer.demo.cli import demo_cli
 
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(content_cli)
     app.cli.add_command(demo_cli)
 
 
 def register_errorhandlers(app: Flask) -> None:
     from trainer import errors, security
+    from trainer.content.models import ContentInvalid
+    from trainer.content.views import render_invalid_content
 
     errors.init_app(app)
     security.init_app(app)
+    app.register_error_handler(ContentInvalid, render_invalid_content)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -7,7 +7,7 @@ Every user-facing string is marked with `_()` / `lazy_gettext()` (Python) or `_(
 from datetime import datetime
 
 from flask import Flask, current_app, request
-from flask_babel import format_datetime, get_timezone
+from flask_babel import format_date, format_datetime, get_timezone
 from flask_login import current_user
 
 
@@ -38,3 +38,4 @@ def reader_zone_name() -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.globals["reader_zone_name"] = reader_zone_name
+    app.jinja_env.globals["format_date"] = format_date

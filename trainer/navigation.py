@@ -5,14 +5,13 @@ Items name endpoints as strings, so this module imports no feature.
 
 from dataclasses import dataclass
 
-from flask import Flask, g, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import distinct, select
 
-from trainer.courses.models import Enrolment, EnrolmentRole
-from trainer.extensions import db
+from trainer.courses.models import EnrolmentRole
+from trainer.permissions import course_roles
 
 ROLE_LABELS = {
     "coordinator": _l("Coordinator"),
@@ -21,7 +20,9 @@ ROLE_LABELS = {
 }
 
 # (label, endpoint, who sees it: "coordinator", "trainer", "participant" or "all")
-MAIN_NAV: list[tuple[str, str, str]] = []
+MAIN_NAV: list[tuple[str, str, str]] = [
+    (_l("Course material"), "content.index", "all"),
+]
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,10 @@ class NavItem:
 
 def current_roles() -> set[str]:
     """The reader's roles: 'coordinator' and/or the roles they hold in any course."""
-    if "roles" not in g:
-        roles: set[str] = set()
-        if current_user.is_authenticated:
-            if current_user.is_coordinator:
-                roles.add("coordinator")
-            roles.update(
-                db.session.scalars(
-                    select(distinct(Enrolment.role)).where(Enrolment.user_id == current_user.id)
-                )
-            )
-        g.roles = roles
-    return g.roles
+    roles: set[str] = {role for role, _ in course_roles(current_user)}
+    if current_user.is_authenticated and current_user.is_coordinator:
+        roles.add("coordinator")
+    return roles
 
 
 def current_role_label() -> str:
@@ -60,7 +53,8 @@ def main_nav_items() -> list[NavItem]:
     items = []
     for label, endpoint, audience in MAIN_NAV:
         if audience == "all" or audience in roles:
-            items.append(NavItem(str(label), url_for(endpoint), request.endpoint == endpoint))
+            blueprint = endpoint.split(".")[0]
+            items.append(NavItem(str(label), url_for(endpoint), request.blueprint == blueprint))
     return items
 
 

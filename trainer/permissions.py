@@ -9,7 +9,7 @@ functions through `can`.
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort
+from flask import Flask, abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -36,6 +36,28 @@ def can_view_course(user, course: Course) -> bool:
 
 def can_teach_course(user, course: Course) -> bool:
     return is_coordinator(user) or course_role(user, course.id) == EnrolmentRole.TRAINER
+
+
+def course_roles(user) -> frozenset[tuple[EnrolmentRole, str]]:
+    """The (role, module slug) pairs of every course the user is enrolled in, once per request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = g.get("course_roles")
+    if cached is None or cached[0] != user.id:
+        rows = db.session.execute(
+            select(Enrolment.role, Course.module_slug)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(Enrolment.user_id == user.id)
+            .distinct()
+        )
+        cached = (user.id, frozenset((role, module) for role, module in rows))
+        g.course_roles = cached
+    return cached[1]
+
+
+def can_see_trainer_notes(user, module_slug: str) -> bool:
+    """Coordinators, and trainers of any course of this module."""
+    return is_coordinator(user) or (EnrolmentRole.TRAINER, module_slug) in course_roles(user)
 
 
 def require_course_view(course: Course) -> None:

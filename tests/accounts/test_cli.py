@@ -15,9 +15,7 @@ def test_create_coordinator_reads_the_password_from_the_environment(app, runner)
         user = db.session.scalar(select(User).where(User.email == "head@example.test"))
         assert user.is_coordinator and user.name == "Head Office"
     client = app.test_client()
-    response = client.post(
-        "/accounts/login", data={"email": "head@example.test", "password": "a long enough password"}
-    )
+    response = client.post("/accounts/login", data={"email": "head@example.test", "password": "a long enough password"})
     assert response.status_code == 302
 
 
@@ -32,9 +30,7 @@ def test_create_coordinator_prompts_when_interactive(app, runner, monkeypatch):
 
 
 def test_create_coordinator_refuses_a_short_password(app, runner):
-    result = runner.invoke(
-        args=["accounts", "create-coordinator", "c@example.test"], env={"TRAINER_PASSWORD": "short"}
-    )
+    result = runner.invoke(args=["accounts", "create-coordinator", "c@example.test"], env={"TRAINER_PASSWORD": "short"})
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
     with app.app_context():

@@ -22,9 +22,7 @@ def _account_key() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_only_failures
-)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_only_failures)
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
@@ -53,9 +51,7 @@ def login():
 def login_throttled(error):
     form = LoginForm(next=request.form.get("next", ""))
     form.email.data = request.form.get("email", "")[:254]
-    form.form_errors.append(
-        _("Too many failed sign-in attempts. Please wait a few minutes before trying again.")
-    )
+    form.form_errors.append(_("Too many failed sign-in attempts. Please wait a few minutes before trying again."))
     return render_template("accounts/login.html", form=form), 429
 
 

@@ -56,9 +56,7 @@ class Course(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str] = mapped_column(String(64))  # IANA name
-    status: Mapped[CourseStatus] = mapped_column(
-        _enum(CourseStatus, "course_status"), default=CourseStatus.DRAFT
-    )
+    status: Mapped[CourseStatus] = mapped_column(_enum(CourseStatus, "course_status"), default=CourseStatus.DRAFT)
     contact_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

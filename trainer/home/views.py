@@ -8,6 +8,12 @@ from trainer.permissions import is_coordinator
 bp = Blueprint("home", __name__, template_folder="templates")
 
 
+@bp.get("/healthz")
+def health():
+    """For load balancers and monitoring: the process answers (no database, no sign-in)."""
+    return {"status": "ok"}
+
+
 @bp.route("/")
 @login_required
 def index():

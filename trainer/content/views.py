@@ -1,0 +1,95 @@
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from trainer.content.models import Chapter, Module
+from trainer.content.registry import get_registry
+from trainer.content.versions import chapter_changed_at
+from trainer.extensions import db
+from trainer.permissions import can_see_trainer_notes
+
+bp = Blueprint("content", __name__, url_prefix="/modules", template_folder="templates")
+
+
+def _module_or_404(slug: str) -> Module:
+    module = get_registry().module(slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+# Rendered chapter bodies by (module, chapter, version, locale, with notes): the same for
+# every reader, so each process renders one once. Bounded: a few chapters × languages.
+_bodies: dict[tuple, Markup] = {}
+_MAX_BODIES = 512
+
+
+def _chapter_body(module: Module, chapter: Chapter, show_notes: bool) -> Markup:
+    key = (module.slug, chapter.slug, chapter.version, str(get_locale()), show_notes)
+    body = _bodies.get(key)
+    if body is None:
+        if len(_bodies) >= _MAX_BODIES:
+            _bodies.clear()
+        previous, following = module.neighbours(chapter)
+        body = Markup(
+            render_template(
+                "content/_chapter_body.html",
+                module=module,
+                chapter=chapter,
+                previous=previous,
+                following=following,
+                show_notes=show_notes,
+            )
+        )
+        _bodies[key] = body
+    return body
+
+
+@bp.get("/")
+@login_required
+def index():
+    modules = list(get_registry().modules().values())
+    return render_template("content/index.html", modules=modules)
+
+
+@bp.get("/<module_slug>/")
+@login_required
+def module(module_slug: str):
+    module = _module_or_404(module_slug)
+    return render_template("content/module.html", module=module)
+
+
+@bp.get("/<module_slug>/<chapter_slug>")
+@login_required
+def chapter(module_slug: str, chapter_slug: str):
+    module = _module_or_404(module_slug)
+    chapter = module.chapter(chapter_slug)
+    if chapter is None:
+        abort(404)
+    changed_at, recorded = chapter_changed_at(chapter)
+    if recorded:
+        db.session.commit()
+    show_notes = can_see_trainer_notes(current_user, module.slug)
+    return render_template(
+        "content/chapter.html",
+        module=module,
+        chapter=chapter,
+        changed_at=changed_at,
+        body=_chapter_body(module, chapter, show_notes),
+    )
+
+
+@bp.get("/<module_slug>/print")
+@login_required
+def print_module(module_slug: str):
+    module = _module_or_404(module_slug)
+    with_notes = request.args.get("notes") == "1" and can_see_trainer_notes(current_user, module.slug)
+    return render_template("content/print.html", module=module, with_notes=with_notes)
+
+
+def render_invalid_content(invalid):
+    """In development the errors show on the page; production never starts with them."""
+    if not (current_app.debug or current_app.testing):
+        raise invalid
+    return render_template("content/invalid.html", errors=invalid.errors), 503
