@@ -27,8 +27,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    print(f"trainer chapter-page bench · Python {platform.python_version()} · {platform.machine()} · "
-          f"gunicorn {args.workers} workers · SQLite · {args.requests} requests × 8 connections")  # fmt: skip
+    print(
+        f"trainer chapter-page bench · Python {platform.python_version()} · {platform.machine()} · "
+        f"gunicorn {args.workers} workers · SQLite · {args.requests} requests × 8 connections"
+    )
     with sqlite_database() as url:
         env = app_env(url)
         flask(env, "db", "upgrade")

@@ -31,9 +31,15 @@ def free_port() -> int:
 
 def app_env(database_url: str) -> dict:
     env = dict(os.environ)
-    env.update(FLASK_APP="trainer", TRAINER_ENV="production", DATABASE_URL=database_url,
-               SECRET_KEY=secrets.token_hex(32), SESSION_COOKIE_SECURE="0",
-               RATELIMIT_ENABLED="0", PYTHONPATH=str(ROOT))  # fmt: skip
+    env.update(
+        FLASK_APP="trainer",
+        TRAINER_ENV="production",
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_hex(32),
+        SESSION_COOKIE_SECURE="0",
+        RATELIMIT_ENABLED="0",
+        PYTHONPATH=str(ROOT),
+    )
     return env
 
 
@@ -52,8 +58,11 @@ def gunicorn(env: dict, workers: int = 2):
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -89,8 +98,9 @@ class Client:
     def sign_in(self, email: str, password: str) -> None:
         _, page, _ = self.request("GET", "/accounts/login")
         token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
-        status, _, _ = self.request("POST", "/accounts/login",
-                                    {"email": email, "password": password, "csrf_token": token})  # fmt: skip
+        status, _, _ = self.request(
+            "POST", "/accounts/login", {"email": email, "password": password, "csrf_token": token}
+        )
         if status != 302:
             raise RuntimeError(f"sign-in as {email} failed: {status}")
 
@@ -112,8 +122,10 @@ class Figures:
 
     def line(self, label: str, baseline: "Figures | None" = None) -> str:
         ratio = f"  {self.rps / baseline.rps:5.0%} of trivial" if baseline else ""
-        return (f"{label:<28} {self.rps:8.1f} req/s  p50 {self.percentile(0.5):6.1f} ms  "
-                f"p95 {self.percentile(0.95):6.1f} ms  errors {self.errors}{ratio}")  # fmt: skip
+        return (
+            f"{label:<28} {self.rps:8.1f} req/s  p50 {self.percentile(0.5):6.1f} ms  "
+            f"p95 {self.percentile(0.95):6.1f} ms  errors {self.errors}{ratio}"
+        )
 
 
 def hammer(port: int, path: str, cookie: str, total: int = 1500, concurrency: int = 8) -> Figures:

@@ -5,7 +5,7 @@ from itertools import count
 from trainer.accounts.models import User
 from trainer.accounts.services import create_user
 from trainer.courses.models import Course, CourseStatus, Enrolment, EnrolmentRole
-from trainer.courses.services import create_course, enrol
+from trainer.courses.services import create_course, enrol, update_course
 
 PASSWORD = "correct horse battery"
 _numbers = count(1)
@@ -39,7 +39,8 @@ def make_course(**overrides) -> Course:
     }
     values.update(overrides)
     title, module_slug, timezone = values.pop("title"), values.pop("module_slug"), values.pop("timezone")
-    return create_course(title, module_slug, timezone, **values)
+    created = {key: values.pop(key) for key in ("description", "status", "contact_email") if key in values}
+    return update_course(create_course(title, module_slug, timezone, **created), **values)
 
 
 def make_enrolment(

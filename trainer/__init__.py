@@ -78,11 +78,15 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from trainer.accounts.views import bp as accounts_bp
     from trainer.content.views import bp as content_bp
+    from trainer.courses.views import bp as courses_bp
     from trainer.home.views import bp as home_bp
+    from trainer.schedule.views import bp as schedule_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(content_bp)
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(schedule_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -5,10 +5,14 @@ Every user-facing string is marked with `_()` / `lazy_gettext()` (Python) or `_(
 """
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime, get_timezone
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_timezone
 from flask_login import current_user
+
+from trainer.timezones import all_zones, localise, utc_offset_label, zone_label
 
 
 def select_locale() -> str:
@@ -31,6 +35,19 @@ def format_instant(value: datetime | None, format: str = "medium") -> str:
     return format_datetime(value, format)
 
 
+def date_in_zone(instant: datetime, zone: str, format: str = "full") -> str:
+    """The date of an instant in a zone, e.g. 'Wednesday, 25 November 2026'."""
+    return babel_dates.format_date(localise(instant, zone).date(), format, locale=get_locale())
+
+
+def time_in_zone(instant: datetime, zone: str, format: str = "short") -> str:
+    return babel_dates.format_time(instant, format, tzinfo=ZoneInfo(zone), locale=get_locale())
+
+
+def datetime_in_zone(instant: datetime, zone: str, format: str = "medium") -> str:
+    return babel_dates.format_datetime(instant, format, tzinfo=ZoneInfo(zone), locale=get_locale())
+
+
 def reader_zone_name() -> str:
     return str(get_timezone())
 
@@ -38,4 +55,13 @@ def reader_zone_name() -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.globals["reader_zone_name"] = reader_zone_name
-    app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals.update(
+        format_date=format_date,
+        format_timedelta=format_timedelta,
+        date_in_zone=date_in_zone,
+        time_in_zone=time_in_zone,
+        datetime_in_zone=datetime_in_zone,
+        utc_offset_label=utc_offset_label,
+        zone_label=zone_label,
+        all_zones=all_zones,
+    )

@@ -22,6 +22,7 @@ ROLE_LABELS = {
 # (label, endpoint, who sees it: "coordinator", "trainer", "participant" or "all")
 MAIN_NAV: list[tuple[str, str, str]] = [
     (_l("Course material"), "content.index", "all"),
+    (_l("Profile"), "accounts.profile", "all"),
 ]
 
 

@@ -76,8 +76,9 @@ The story.
 """
 
 
-def write_module(root: Path, slug: str = "small", chapters: dict[str, str] | None = None,
-                 module_yml: str | None = None) -> Path:  # fmt: skip
+def write_module(
+    root: Path, slug: str = "small", chapters: dict[str, str] | None = None, module_yml: str | None = None
+) -> Path:
     folder = root / slug
     folder.mkdir(parents=True)
     (folder / "module.yml").write_text(module_yml if module_yml is not None else MODULE_YML.format(slug=slug))

@@ -40,36 +40,42 @@ def test_chapter_version_changes_when_its_text_changes(tmp_path):
 
 def test_links_between_chapters_become_page_links(tmp_path):
     body = default_body(1) + "\nSee [part two](02-two.md#second) and [chapter two](02-two.md).\n"
-    folder = write_module(tmp_path, chapters={"01-one.md": chapter_text(1, "one", body),
-                                              "02-two.md": chapter_text(2, "two")})  # fmt: skip
+    folder = write_module(
+        tmp_path, chapters={"01-one.md": chapter_text(1, "one", body), "02-two.md": chapter_text(2, "two")}
+    )
     html = " ".join(p.html for p in load_module(folder).chapters[0].parts)
     assert 'href="two#second"' in html and 'href="two"' in html
 
 
 def test_missing_chapter_number(tmp_path):
-    folder = write_module(tmp_path, chapters={"01-one.md": chapter_text(1, "one"),
-                                              "03-three.md": chapter_text(3, "three")})  # fmt: skip
+    folder = write_module(
+        tmp_path, chapters={"01-one.md": chapter_text(1, "one"), "03-three.md": chapter_text(3, "three")}
+    )
     assert ("03-three.md", 2, "chapter number(s) 2 missing before chapter 3") in errors_of(folder)
 
 
 def test_duplicate_chapter_number(tmp_path):
-    folder = write_module(tmp_path, chapters={"01-one.md": chapter_text(1, "one"),
-                                              "01-uno.md": chapter_text(1, "uno", default_body(9))})  # fmt: skip
+    folder = write_module(
+        tmp_path, chapters={"01-one.md": chapter_text(1, "one"), "01-uno.md": chapter_text(1, "uno", default_body(9))}
+    )
     assert ("01-uno.md", 2, "chapter number 1 is also used by 01-one.md") in errors_of(folder)
 
 
 def test_duplicate_slug(tmp_path):
-    folder = write_module(tmp_path, chapters={"01-one.md": chapter_text(1, "one"),
-                                              "02-one.md": chapter_text(2, "one", default_body(2))})  # fmt: skip
+    folder = write_module(
+        tmp_path, chapters={"01-one.md": chapter_text(1, "one"), "02-one.md": chapter_text(2, "one", default_body(2))}
+    )
     assert ("02-one.md", 3, "slug 'one' is also used by 01-one.md") in errors_of(folder)
 
 
 def test_duplicate_exercise_id_across_chapters(tmp_path):
-    folder = write_module(tmp_path, chapters={"01-one.md": chapter_text(1, "one"),
-                                              "02-two.md": chapter_text(2, "two", default_body(1))})  # fmt: skip
+    folder = write_module(
+        tmp_path, chapters={"01-one.md": chapter_text(1, "one"), "02-two.md": chapter_text(2, "two", default_body(1))}
+    )
     errors = errors_of(folder)
-    assert any(name == "02-two.md" and "id 'ex-1' is already used in 01-one.md" in message
-               for name, _, message in errors)  # fmt: skip
+    assert any(
+        name == "02-two.md" and "id 'ex-1' is already used in 01-one.md" in message for name, _, message in errors
+    )
 
 
 def test_unknown_front_matter_key_names_its_line(tmp_path):
@@ -93,8 +99,9 @@ def test_invalid_yaml_names_its_line(tmp_path):
 
 def test_broken_link_to_a_missing_chapter_and_a_missing_anchor(tmp_path):
     body = default_body(1) + "\nSee [nothing](05-nothing.md) and [a gap](02-two.md#nowhere).\n"
-    folder = write_module(tmp_path, chapters={"01-one.md": chapter_text(1, "one", body),
-                                              "02-two.md": chapter_text(2, "two")})  # fmt: skip
+    folder = write_module(
+        tmp_path, chapters={"01-one.md": chapter_text(1, "one", body), "02-two.md": chapter_text(2, "two")}
+    )
     errors = errors_of(folder)
     line = (
         chapter_text(1, "one", body).split("\n").index("See [nothing](05-nothing.md) and [a gap](02-two.md#nowhere).")
@@ -175,15 +182,20 @@ def test_file_name_and_front_matter_must_agree(tmp_path):
 
 
 def test_module_yml_problems(tmp_path):
-    folder = write_module(tmp_path, module_yml='slug: other\ntitle: "T"\nsummary: s\nversion: "1"\n'
-                          "language: en\nauthors: []\nsources: []\nextra: 1\n")  # fmt: skip
+    folder = write_module(
+        tmp_path,
+        module_yml='slug: other\ntitle: "T"\nsummary: s\nversion: "1"\n'
+        "language: en\nauthors: []\nsources: []\nextra: 1\n",
+    )
     errors = errors_of(folder)
     assert ("module.yml", 8, "module.yml has an unknown key 'extra'") in errors
 
 
 def test_module_slug_must_be_the_folder_name(tmp_path):
-    folder = write_module(tmp_path, module_yml='slug: other\ntitle: "T"\nsummary: s\nversion: "1"\n'
-                          "language: en\nauthors: []\nsources: []\n")  # fmt: skip
+    folder = write_module(
+        tmp_path,
+        module_yml='slug: other\ntitle: "T"\nsummary: s\nversion: "1"\nlanguage: en\nauthors: []\nsources: []\n',
+    )
     assert ("module.yml", 1, "slug 'other' must be the folder's name 'small'") in errors_of(folder)
 
 

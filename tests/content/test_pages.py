@@ -35,8 +35,11 @@ def test_anonymous_visitors_are_asked_to_sign_in(client, path):
 def test_module_page_lists_the_six_question_chapters(client, login_as, people):
     page = login_as(people["participant"]).get("/modules/module-4/").get_data(as_text=True)
     assert "Localizing the SDGs through Decentralized Cooperation" in page
-    for title in ("What is Decentralized Cooperation?", "How does Decentralized Cooperation work in practice?",
-                  "Who are we working with?"):  # fmt: skip
+    for title in (
+        "What is Decentralized Cooperation?",
+        "How does Decentralized Cooperation work in practice?",
+        "Who are we working with?",
+    ):
         assert title in page
     assert page.count('class="card"') == 6
     assert "about 1 h 30 min" in page
@@ -157,8 +160,10 @@ def test_production_refuses_to_start_on_an_invalid_module(tmp_path):
 
     write_module(tmp_path, chapters={"01-one.md": chapter_text(1, "one", extra_front="colour: blue\n")})
     with pytest.raises(ContentInvalid, match="01-one.md:15"):
-        create_app(ProductionConfig, {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                      "MODULES_DIR": str(tmp_path)})  # fmt: skip
+        create_app(
+            ProductionConfig,
+            {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://", "MODULES_DIR": str(tmp_path)},
+        )
 
 
 def test_production_starts_on_the_real_module():

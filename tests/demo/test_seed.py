@@ -32,6 +32,30 @@ def test_seed_creates_a_course_shaped_like_november_2021_and_is_idempotent(app, 
         assert _counts() == first
 
 
+def test_demo_schedule_is_dated_around_today(app, runner):
+    from datetime import UTC, datetime
+
+    from trainer.schedule.models import LiveSession
+
+    runner.invoke(args=["demo", "seed"])
+    with app.app_context():
+        sessions = db.session.scalars(select(LiveSession).order_by(LiveSession.starts_at)).all()
+        now = datetime.now(UTC)
+        assert len(sessions) == 3
+        assert sessions[0].ends_at < now < sessions[1].starts_at  # day 1 past, self-study under way
+        assert (sessions[2].starts_at - sessions[1].starts_at).days == 1
+        assert sessions[1].exercises  # live exercises planned for day 2
+    with app.app_context():
+        from trainer.schedule.services import list_sessions
+
+        agendas = [session.agenda for session in list_sessions(sessions[0].course_id)]
+        assert all(len(agenda) == 5 for agenda in agendas)
+        assert {item.trainer.email for agenda in agendas for item in agenda} == {
+            "trainer@example.org",
+            "trainer2@example.org",
+        }
+
+
 def test_demo_sign_ins_work(app, runner, client):
     runner.invoke(args=["demo", "seed"])
     for email in ("coordinator@example.org", "trainer@example.org", "participant@example.org"):

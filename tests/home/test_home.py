@@ -31,7 +31,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
 
 def test_coordinator_lands_on_the_coordination_page(client, login_as, people):
     page = login_as(people["coordinator"]).get("/").get_data(as_text=True)
-    assert "Coordination" in page
+    assert "<h1>Courses</h1>" in page and "New course" in page
     assert "Module 4 ToT — Asia-Pacific" in page and "Cascade course in Surabaya" in page
     assert '<span class="role-badge">Coordinator</span>' in page
 
@@ -49,7 +49,7 @@ def test_participant_sees_only_their_courses(client, login_as, people):
     assert "Your courses" in page
     assert "Module 4 ToT — Asia-Pacific" in page
     assert "Cascade course in Surabaya" not in page
-    assert "Coordination" not in page
+    assert "New course" not in page
     assert '<span class="role-badge">Participant</span>' in page
 
 

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from trainer.forms_common import TimeZoneField
 
 
 class LoginForm(FlaskForm):
@@ -30,3 +32,11 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Signing out changes state, so it is a POST with a CSRF token."""
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
+    timezone = TimeZoneField(_l("Your time zone"), validators=[Optional()])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("id", "Bahasa Indonesia")]
+    )

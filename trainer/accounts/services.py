@@ -84,3 +84,10 @@ def create_user(
 def set_password(user: User, password: str) -> None:
     check_password_rules(password)
     user.password_hash = hash_password(password)
+
+
+def update_profile(user: User, name: str, timezone: str | None, locale: str | None) -> None:
+    user.name = name.strip()
+    user.timezone = timezone
+    user.locale = locale
+    db.session.flush()

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from trainer.accounts import services
-from trainer.accounts.forms import LoginForm, LogoutForm
+from trainer.accounts.forms import LoginForm, LogoutForm, ProfileForm
 from trainer.extensions import db, limiter
 from trainer.security import is_safe_next
 
@@ -62,3 +62,15 @@ def logout():
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.name.data, form.timezone.data or None, form.locale.data)
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), 422 if form.errors else 200

@@ -36,8 +36,9 @@ def module_warnings(module: Module) -> list[str]:
 
 
 @content_cli.command("check")
-@click.option("--modules-dir", type=click.Path(path_type=Path), default=None,
-              help="The folder to check (default: MODULES_DIR).")  # fmt: skip
+@click.option(
+    "--modules-dir", type=click.Path(path_type=Path), default=None, help="The folder to check (default: MODULES_DIR)."
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(modules_dir: Path | None, strict: bool) -> None:
     """Validate every module; exit non-zero on errors, naming file and line."""
@@ -50,8 +51,10 @@ def check(modules_dir: Path | None, strict: bool) -> None:
         raise click.ClickException(f"{len(invalid.errors)} error(s) in {root}") from None
     warnings = []
     for module in modules.values():
-        click.echo(f"{module.slug}: {module.title} ({len(module.chapters)} chapters, "
-                   f"about {module.study_minutes} min of self-study)")  # fmt: skip
+        click.echo(
+            f"{module.slug}: {module.title} ({len(module.chapters)} chapters, "
+            f"about {module.study_minutes} min of self-study)"
+        )
         for chapter in module.chapters:
             click.echo(
                 f"  {chapter.number}. {chapter.short_title}: {chapter.word_count} words, "

@@ -392,8 +392,16 @@ def _render_block(block: RawBlock, chapter_slug: str) -> Exercise | CaseStudy | 
     meta, body_html = block.meta, md.render_block_body(block.body)
     title = str(meta["title"]).strip()
     if block.kind == "exercise":
-        return Exercise(meta["id"], title, meta["mode"], meta["setting"], meta["minutes"],
-                        str(meta["output"]).strip(), chapter_slug, body_html)  # fmt: skip
+        return Exercise(
+            meta["id"],
+            title,
+            meta["mode"],
+            meta["setting"],
+            meta["minutes"],
+            str(meta["output"]).strip(),
+            chapter_slug,
+            body_html,
+        )
     if block.kind == "case-study":
         return CaseStudy(meta["id"], title, str(meta["place"]).strip(), tuple(meta["sdgs"]), chapter_slug, body_html)
     return Tip(title, body_html, meta.get("id"))

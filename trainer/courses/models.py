@@ -58,6 +58,12 @@ class Course(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))  # IANA name
     status: Mapped[CourseStatus] = mapped_column(_enum(CourseStatus, "course_status"), default=CourseStatus.DRAFT)
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    capacity: Mapped[int | None]
+    # The Zoom meeting used by every live session unless a session has its own join URL.
+    join_url: Mapped[str | None] = mapped_column(String(500))
+    meeting_id: Mapped[str | None] = mapped_column(String(50))
+    meeting_passcode: Mapped[str | None] = mapped_column(String(50))
+    dial_in: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     enrolments: Mapped[list["Enrolment"]] = relationship(

@@ -69,3 +69,41 @@ def list_all_courses() -> list[tuple[Course, int, int]]:
         .order_by(Course.created_at.desc(), Course.id.desc())
     )
     return [(course, p, t) for course, p, t in rows]
+
+
+def get_course(course_id: int) -> Course | None:
+    return db.session.get(Course, course_id)
+
+
+def update_course(course: Course, **values) -> Course:
+    for name, value in values.items():
+        setattr(course, name, value)
+    db.session.flush()
+    return course
+
+
+def list_members(course_id: int, role: EnrolmentRole | None = None) -> list[User]:
+    """People enrolled in a course (optionally in one role), by name."""
+    stmt = select(User).join(Enrolment, Enrolment.user_id == User.id).where(Enrolment.course_id == course_id)
+    if role is not None:
+        stmt = stmt.where(Enrolment.role == role)
+    return list(db.session.scalars(stmt.order_by(User.name, User.id)))
+
+
+def set_trainers(course: Course, trainers: list[User]) -> None:
+    """Make exactly these people the course's trainers; former trainers leave the course."""
+    wanted = {user.id for user in trainers}
+    current = db.session.scalars(
+        select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.role == EnrolmentRole.TRAINER)
+    ).all()
+    for enrolment in current:
+        if enrolment.user_id not in wanted:
+            db.session.delete(enrolment)
+    for user in trainers:
+        enrol(course, user, EnrolmentRole.TRAINER)
+    db.session.flush()
+
+
+def participant_zones(course: Course) -> dict[str, str]:
+    """Each participant's name and time zone (their own, else the course's)."""
+    return {user.name: user.timezone or course.timezone for user in list_members(course.id, EnrolmentRole.PARTICIPANT)}

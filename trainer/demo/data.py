@@ -4,6 +4,15 @@ DEMO_PASSWORD = "trainer-demo-2021"
 COURSE_TITLE = "Module 4 Training of Trainers — Asia-Pacific"
 COURSE_ZONE = "Asia/Jakarta"  # UCLG ASPAC's secretariat is in Jakarta
 
+# Zoom details in the shape of a real meeting (the number matches shared/samples/zoom).
+JOIN_URL = "https://us02web.zoom.us/j/83512345678?pwd=demo"
+MEETING_ID = "835 1234 5678"
+PASSCODE = "sdg2030"
+DIAL_IN = "Indonesia +62 21 0000 0000 · Philippines +63 2 0000 0000 · India +91 22 0000 0000"
+# Live days run 13:00–16:00 in Jakarta: 11:00 in Karachi, 14:00 in Manila, 19:00 in Auckland.
+DAY_START, DAY_END = (13, 0), (16, 0)
+DAY_ONE_AGO = 10  # day 1 was ten days ago; days 2 and 3 come three weeks after it
+
 COORDINATOR = ("Dewi Lestari", "coordinator@example.org", "ID", "Asia/Jakarta")
 
 TRAINERS = [

@@ -1,12 +1,17 @@
 """`seed_demo()`: idempotent, so running it again keeps what exists and adds what is missing."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
 
 from trainer.accounts import services as accounts
 from trainer.accounts.models import User
+from trainer.content.registry import get_registry
 from trainer.courses import services as courses
 from trainer.courses.models import Course, CourseStatus, EnrolmentRole
 from trainer.demo import data
+from trainer.schedule import services as schedule
+from trainer.schedule.planning import Pattern, generate
+from trainer.timezones import localise
 
 
 @dataclass
@@ -50,4 +55,39 @@ def seed_demo() -> SeedReport:
     for name, email, country, zone in data.PARTICIPANTS:
         courses.enrol(course, _person(report, name, email, country, zone), EnrolmentRole.PARTICIPANT)
     report.sign_ins.append(("participant", data.PARTICIPANTS[0][1]))
+    _seed_meeting(course)
+    _seed_schedule(course)
     return report
+
+
+def _seed_meeting(course: Course) -> None:
+    if not course.join_url:
+        courses.update_course(
+            course,
+            join_url=data.JOIN_URL,
+            meeting_id=data.MEETING_ID,
+            meeting_passcode=data.PASSCODE,
+            dial_in=data.DIAL_IN,
+            capacity=40,
+        )
+
+
+def _seed_schedule(course: Course) -> None:
+    """Three live days around today: day 1 is past, self-study is under way, days 2-3 ahead."""
+    if schedule.list_sessions(course.id):
+        return
+    module = get_registry().module(course.module_slug)
+    today = localise(datetime.now(UTC), course.timezone).date()
+    drafts = generate(
+        Pattern.THREE_DAYS,
+        today - timedelta(days=data.DAY_ONE_AGO),
+        time(*data.DAY_START),
+        time(*data.DAY_END),
+        [chapter.slug for chapter in module.chapters],
+        weeks_between=3,
+    )
+    trainers = [accounts.get_user_by_email(email).id for _name, email, _c, _z in data.TRAINERS]
+    for draft in drafts:
+        live = tuple(e.id for slug in draft.chapters for e in module.chapter(slug).exercises if e.setting == "live")
+        agenda = tuple(replace(item, trainer_id=trainers[i % 2]) for i, item in enumerate(draft.agenda))
+        schedule.save_session(course, replace(draft, exercises=live, agenda=agenda))

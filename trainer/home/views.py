@@ -1,9 +1,14 @@
-from flask import Blueprint, render_template
+
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from trainer.content.registry import get_registry
 from trainer.courses.models import EnrolmentRole
-from trainer.courses.services import list_all_courses, list_courses_of
-from trainer.permissions import is_coordinator
+from trainer.courses.services import get_course, list_all_courses, list_courses_of
+from trainer.dbtypes import utcnow
+from trainer.home.services import course_overview, next_sessions
+from trainer.permissions import can_teach_course, is_coordinator, require_course_view
+from trainer.schedule.services import course_date_ranges, list_sessions_of_courses
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -18,9 +23,34 @@ def health():
 @login_required
 def index():
     if is_coordinator(current_user):
-        return render_template("home/coordinator.html", courses=list_all_courses())
+        courses = list_all_courses()
+        ranges = course_date_ranges([course.id for course, _p, _t in courses])
+        return render_template("home/coordinator.html", courses=courses, ranges=ranges)
     courses = list_courses_of(current_user)
+    now = utcnow()
+    upcoming = next_sessions(list_sessions_of_courses([course.id for course, _role in courses]), now)
+    # The course whose next live session comes first leads the page.
+    courses.sort(
+        key=lambda pair: (pair[0].id not in upcoming, upcoming[pair[0].id].starts_at if pair[0].id in upcoming else now)
+    )
     teaching = [course for course, role in courses if role == EnrolmentRole.TRAINER]
     taking = [course for course, role in courses if role == EnrolmentRole.PARTICIPANT]
     template = "home/trainer.html" if teaching else "home/participant.html"
-    return render_template(template, teaching=teaching, taking=taking)
+    return render_template(template, teaching=teaching, taking=taking, upcoming=upcoming, now=now)
+
+
+@bp.get("/courses/<int:course_id>/")
+@login_required
+def course(course_id: int):
+    course = get_course(course_id) or abort(404)
+    require_course_view(course)
+    overview = course_overview(course, get_registry().module(course.module_slug), utcnow())
+    return render_template(
+        "home/course.html",
+        overview=overview,
+        course=course,
+        now=utcnow(),
+        viewer_zone=current_user.timezone or course.timezone,
+        can_teach=can_teach_course(current_user, course),
+        can_manage=is_coordinator(current_user),
+    )

@@ -1,0 +1,47 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from trainer.accounts.services import get_user_by_email
+from trainer.courses.models import CourseStatus
+from trainer.forms_common import TimeZoneField
+
+
+class CourseForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the course a title.")), Length(max=200)])
+    module_slug = SelectField(_l("Module"), validators=[DataRequired()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    timezone = TimeZoneField(_l("Course time zone"), validators=[DataRequired(_l("Choose the course's time zone."))])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, s.label) for s in CourseStatus])
+    capacity = IntegerField(_l("Capacity (places)"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    contact_email = EmailField(
+        _l("Contact email"),
+        validators=[Optional(), Length(max=254), Email(_l("Enter an email address like name@example.org."))],
+    )
+    join_url = URLField(
+        _l("Zoom join link"),
+        validators=[Optional(), Length(max=500)],
+        render_kw={"placeholder": "https://…zoom.us/j/…"},
+    )
+    meeting_id = StringField(_l("Meeting ID"), validators=[Optional(), Length(max=50)])
+    meeting_passcode = StringField(_l("Passcode"), validators=[Optional(), Length(max=50)])
+    dial_in = TextAreaField(_l("Dial-in numbers"), validators=[Optional(), Length(max=2000)])
+    trainers = TextAreaField(
+        _l("Trainers (one email per line)"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
+    )
+
+    def validate_join_url(self, field) -> None:
+        if field.data and not field.data.startswith(("https://", "http://")):
+            raise ValidationError(_l("A join link starts with https://"))
+
+    def validate_trainers(self, field) -> None:
+        emails = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        unknown = [email for email in emails if get_user_by_email(email) is None]
+        if unknown:
+            # gettext, not lazy_gettext: a lazy string renders as trusted HTML, and this one holds input.
+            raise ValidationError(_("No account for: %(emails)s. Register them first.", emails=", ".join(unknown)))
+
+    def trainer_emails(self) -> list[str]:
+        return [line.strip() for line in (self.trainers.data or "").splitlines() if line.strip()]

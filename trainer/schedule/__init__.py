@@ -1,0 +1,1 @@
+"""A course's schedule: live sessions with agendas, and the self-study periods between them."""
