@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_timezone
 from flask_login import current_user
@@ -48,12 +49,18 @@ def datetime_in_zone(instant: datetime, zone: str, format: str = "medium") -> st
     return babel_dates.format_datetime(instant, format, tzinfo=ZoneInfo(zone), locale=get_locale())
 
 
+def list_text(items) -> str:
+    """'3 and 4', '1, 2 and 3' in the reader's language."""
+    return babel_lists.format_list([str(item) for item in items], locale=get_locale())
+
+
 def reader_zone_name() -> str:
     return str(get_timezone())
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["instant"] = format_instant
+    app.jinja_env.filters["list_text"] = list_text
     app.jinja_env.globals["reader_zone_name"] = reader_zone_name
     app.jinja_env.globals.update(
         format_date=format_date,

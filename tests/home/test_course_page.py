@@ -61,7 +61,7 @@ def test_next_session_what_to_study_trainers_and_materials(client, login_as, cou
     page = login_as(course["kathmandu"]).get(f"/courses/{course['id']}/").get_data(as_text=True)
     assert "Next live session</h2>" not in page  # the heading names the session
     assert "Next live session: Day 2" in page
-    assert "What to study now" in page and "chapters 3, 4" in page.replace("\n", " ").replace("  ", " ")
+    assert "What to study now" in page and "chapters 3 and 4" in page.replace("\n", " ").replace("  ", " ")
     assert "about 3 h 10 min" in page
     assert "Rahmat" in page and "aspac@example.org" in page
     assert page.count('href="/modules/module-4/') >= 6

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from trainer.content.models import Chapter, Module
+from trainer.content.models import Chapter, Exercise, Module
 from trainer.courses.models import Course, EnrolmentRole
 from trainer.courses.services import list_members
 from trainer.schedule.models import LiveSession
@@ -18,6 +18,7 @@ class TimelineEntry:
     session: LiveSession
     study: StudyPeriod | None
     chapters: list[Chapter]
+    exercises: list[Exercise]
 
 
 @dataclass
@@ -41,7 +42,10 @@ def course_overview(course: Course, module: Module | None, now: datetime) -> Cou
     chapters = _chapters(module)
     timeline = [
         TimelineEntry(
-            s, None if s.cancelled else periods.get(s.starts_at), [chapters[c] for c in s.chapters if c in chapters]
+            s,
+            None if s.cancelled else periods.get(s.starts_at),
+            [chapters[c] for c in s.chapters if c in chapters],
+            [e for e in (module.exercise(i) for i in s.exercises or ()) if e] if module else [],
         )
         for s in sessions
     ]

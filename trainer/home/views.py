@@ -1,4 +1,3 @@
-
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
