@@ -1,0 +1,1 @@
+"""Group work: breakout groups, group exercises, submissions and feedback."""
