@@ -65,12 +65,22 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "trainer@localhost")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # "smtp" sends through MAIL_SERVER; "file" writes each message as an .eml file (development).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR")  # default: instance/mail
+    # Send queued mail right after the request that queued it (development); otherwise cron runs
+    # `flask mail send-outbox`.
+    MAIL_SEND_AFTER_REQUEST = _bool("MAIL_SEND_AFTER_REQUEST", False)
+    INVITATION_DAYS = _int("INVITATION_DAYS", 14)
 
     HSTS = False
 
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_SEND_AFTER_REQUEST = _bool("MAIL_SEND_AFTER_REQUEST", True)
 
 
 class TestingConfig(Config):

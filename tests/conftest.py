@@ -131,3 +131,20 @@ def count_queries(app: Flask):
             event.remove(engine, "before_cursor_execute", record)
 
     return _count
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server on 127.0.0.1; `smtp_server.inbox.messages` holds what arrived."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_to(smtp_server) -> dict:
+    """App settings that send mail to the test SMTP server (use in `app_overrides`)."""
+    return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port, "MAIL_TIMEOUT": 5}

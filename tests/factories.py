@@ -14,7 +14,7 @@ _numbers = count(1)
 def make_user(**overrides) -> User:
     n = next(_numbers)
     values = {
-        "email": f"person{n}@example.test",
+        "email": f"person{n}@example.org",
         "name": f"Person {n}",
         "password": PASSWORD,
         "timezone": "Asia/Jakarta",

@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     from trainer.content import registry
     from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
     from trainer.i18n import select_locale, select_timezone
+    from trainer.mail import hooks as mail_hooks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -73,12 +74,13 @@ def register_extensions(app: Flask) -> None:
     accounts.init_login(login_manager)
     login_manager.init_app(app)
     registry.init_app(app)
+    mail_hooks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from trainer.accounts.views import bp as accounts_bp
     from trainer.content.views import bp as content_bp
-    from trainer.courses.views import bp as courses_bp
+    from trainer.courses.blueprint import bp as courses_bp
     from trainer.home.views import bp as home_bp
     from trainer.schedule.views import bp as schedule_bp
 
@@ -93,8 +95,10 @@ def register_cli(app: Flask) -> None:
     from trainer.accounts.cli import accounts_cli
     from trainer.content.cli import content_cli
     from trainer.demo.cli import demo_cli
+    from trainer.mail.cli import mail_cli
 
     app.cli.add_command(accounts_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_cli)
 

@@ -13,6 +13,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_timezone
 from flask_login import current_user
 
+from trainer.countries import country_name as _country_name
 from trainer.timezones import all_zones, localise, utc_offset_label, zone_label
 
 
@@ -71,4 +72,5 @@ def init_app(app: Flask) -> None:
         utc_offset_label=utc_offset_label,
         zone_label=zone_label,
         all_zones=all_zones,
+        country_name=lambda code: _country_name(code, str(get_locale() or "en")),
     )

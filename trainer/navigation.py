@@ -15,6 +15,7 @@ from trainer.permissions import course_roles
 
 ROLE_LABELS = {
     "coordinator": _l("Coordinator"),
+    "association_coordinator": _l("Association coordinator"),
     EnrolmentRole.TRAINER: _l("Trainer"),
     EnrolmentRole.PARTICIPANT: _l("Participant"),
 }
@@ -37,13 +38,13 @@ def current_roles() -> set[str]:
     """The reader's roles: 'coordinator' and/or the roles they hold in any course."""
     roles: set[str] = {role for role, _ in course_roles(current_user)}
     if current_user.is_authenticated and current_user.is_coordinator:
-        roles.add("coordinator")
+        roles.add("coordinator" if current_user.coordinator_scope_id is None else "association_coordinator")
     return roles
 
 
 def current_role_label() -> str:
     roles = current_roles()
-    for role in ("coordinator", EnrolmentRole.TRAINER, EnrolmentRole.PARTICIPANT):
+    for role in ("coordinator", "association_coordinator", EnrolmentRole.TRAINER, EnrolmentRole.PARTICIPANT):
         if role in roles:
             return str(ROLE_LABELS[role])
     return ""

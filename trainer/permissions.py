@@ -13,12 +13,38 @@ from flask import Flask, abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from trainer.courses.models import Course, Enrolment, EnrolmentRole
+from trainer.courses.models import AssociationSeats, Course, Enrolment, EnrolmentRole
 from trainer.extensions import db
 
 
 def is_coordinator(user) -> bool:
-    return bool(user.is_authenticated and user.is_coordinator)
+    """A site-wide coordinator (the secretariat)."""
+    return bool(user.is_authenticated and user.is_coordinator and user.coordinator_scope_id is None)
+
+
+def is_scoped_coordinator(user) -> bool:
+    """A coordinator for one local-government association and its members."""
+    return bool(user.is_authenticated and user.is_coordinator and user.coordinator_scope_id is not None)
+
+
+def association_seats(user, course_id: int) -> int | None:
+    """Seats a scoped coordinator's association has in a course (None: not allowed to fill it)."""
+    if not is_scoped_coordinator(user):
+        return None
+    return db.session.scalar(
+        select(AssociationSeats.seats).where(
+            AssociationSeats.course_id == course_id, AssociationSeats.association_id == user.coordinator_scope_id
+        )
+    )
+
+
+def can_manage_people(user, course: Course) -> bool:
+    """Register, change and remove people in a course, and see their personal data."""
+    return is_coordinator(user) or association_seats(user, course.id) is not None
+
+
+def can_read_roster(user, course: Course) -> bool:
+    return can_manage_people(user, course) or course_role(user, course.id) == EnrolmentRole.TRAINER
 
 
 def course_role(user, course_id: int) -> EnrolmentRole | None:
@@ -62,7 +88,7 @@ def can_see_trainer_notes(user, module_slug: str) -> bool:
 
 def require_course_view(course: Course) -> None:
     # 404, not 403: a course you are not part of does not exist for you.
-    if not can_view_course(current_user, course):
+    if not (can_view_course(current_user, course) or association_seats(current_user, course.id) is not None):
         abort(404)
 
 
@@ -85,3 +111,15 @@ def coordinator_required(view: Callable) -> Callable:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["is_coordinator"] = lambda: is_coordinator(current_user)
+
+
+def require_roster_read(course: Course) -> None:
+    require_course_view(course)
+    if not can_read_roster(current_user, course):
+        abort(403)
+
+
+def require_people_management(course: Course) -> None:
+    require_course_view(course)
+    if not can_manage_people(current_user, course):
+        abort(403)

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from trainer.forms_common import TimeZoneField
 
@@ -37,6 +37,26 @@ class LogoutForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
     timezone = TimeZoneField(_l("Your time zone"), validators=[Optional()])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("id", "Bahasa Indonesia")]
+    )
+
+
+class AcceptInvitationForm(FlaskForm):
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[
+            DataRequired(_l("Choose a password.")),
+            Length(min=10, max=128, message=_l("Between 10 and 128 characters, please.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type it again"),
+        validators=[DataRequired(_l("Type the password again.")), EqualTo("password", _l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    timezone = TimeZoneField(_l("Your time zone"), validators=[DataRequired(_l("Choose your time zone."))])
     locale = SelectField(
         _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("id", "Bahasa Indonesia")]
     )

@@ -44,6 +44,7 @@ def authenticate(email: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
     user.last_login_at = utcnow()
+    user.joined_at = user.joined_at or user.last_login_at
     return user
 
 
@@ -63,6 +64,9 @@ def create_user(
     country: str | None = None,
     timezone: str | None = None,
     locale: str | None = None,
+    organisation_id: int | None = None,
+    position: str = "",
+    is_focal_point: bool = False,
 ) -> User:
     if get_user_by_email(email) is not None:
         raise AccountError(f"An account with the email {normalise_email(email)} already exists.")
@@ -73,6 +77,9 @@ def create_user(
         country=country,
         timezone=timezone,
         locale=locale,
+        organisation_id=organisation_id,
+        position=position,
+        is_focal_point=is_focal_point,
     )
     if password is not None:
         set_password(user, password)

@@ -3,7 +3,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from trainer.accounts import services
-from trainer.accounts.forms import LoginForm, LogoutForm, ProfileForm
+from trainer.accounts.forms import AcceptInvitationForm, LoginForm, LogoutForm, ProfileForm
+from trainer.accounts.invitations import accept_invitation as accept
+from trainer.accounts.invitations import find_invitation
 from trainer.extensions import db, limiter
 from trainer.security import is_safe_next
 
@@ -74,3 +76,22 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute")
+def accept_invitation(token: str):
+    invitation = find_invitation(token)
+    if invitation is None:
+        return render_template("accounts/invitation_invalid.html"), 404
+    user = services.get_user(invitation.user_id)
+    form = AcceptInvitationForm(timezone=user.timezone, locale=user.locale or "en")
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            logout_user()
+        accept(invitation, form.password.data, form.timezone.data, form.locale.data)
+        db.session.commit()
+        login_user(user)
+        flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+        return redirect(url_for("home.index"))
+    return render_template("accounts/invitation.html", form=form, user=user), 422 if form.errors else 200

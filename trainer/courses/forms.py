@@ -1,9 +1,20 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField, URLField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from trainer.accounts.models import OrganisationKind
 from trainer.accounts.services import get_user_by_email
 from trainer.courses.models import CourseStatus
 from trainer.forms_common import TimeZoneField
@@ -28,6 +39,7 @@ class CourseForm(FlaskForm):
     meeting_id = StringField(_l("Meeting ID"), validators=[Optional(), Length(max=50)])
     meeting_passcode = StringField(_l("Passcode"), validators=[Optional(), Length(max=50)])
     dial_in = TextAreaField(_l("Dial-in numbers"), validators=[Optional(), Length(max=2000)])
+    self_registration = BooleanField(_l("Focal points may apply on a public page (a coordinator approves each)"))
     trainers = TextAreaField(
         _l("Trainers (one email per line)"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
     )
@@ -45,3 +57,74 @@ class CourseForm(FlaskForm):
 
     def trainer_emails(self) -> list[str]:
         return [line.strip() for line in (self.trainers.data or "").splitlines() if line.strip()]
+
+
+def _country_choices() -> list[SelectChoice]:
+    from trainer.countries import country_codes, country_name
+
+    return [SelectChoice("", "—")] + sorted(
+        (SelectChoice(code, country_name(code)) for code in country_codes()), key=lambda choice: choice.label
+    )
+
+
+class RegisterPersonForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter the person's email.")),
+            Length(max=254),
+            Email(_l("Enter an email address like name@example.org.")),
+        ],
+        filters=[lambda value: value.strip().lower() if value else value],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"list": "organisations", "autocomplete": "off"},
+    )
+    organisation_kind = SelectField(
+        _l("Kind of organisation"), choices=[SelectChoice(k.value, k.label) for k in OrganisationKind]
+    )
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))])
+    timezone = TimeZoneField(_l("Time zone"), validators=[Optional()])
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("id", "Bahasa Indonesia")]
+    )
+    role = SelectField(
+        _l("Role in the course"),
+        choices=[SelectChoice("participant", _l("Participant")), SelectChoice("trainer", _l("Trainer"))],
+    )
+    focal_point = BooleanField(_l("The organisation's designated focal point for decentralised cooperation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = _country_choices()
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST that only needs its CSRF token: remove, resend, approve, confirm an import."""
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role in the course"),
+        choices=[SelectChoice("participant", _l("Participant")), SelectChoice("trainer", _l("Trainer"))],
+    )
+
+
+class ApplicationForm(RegisterPersonForm):
+    """A focal point applying on the public page: no role (always participant)."""
+
+    motivation = TextAreaField(
+        _l("Why do you want to take part? (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.role

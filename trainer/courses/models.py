@@ -2,7 +2,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.accounts.models import User
@@ -64,6 +64,8 @@ class Course(db.Model):
     meeting_id: Mapped[str | None] = mapped_column(String(50))
     meeting_passcode: Mapped[str | None] = mapped_column(String(50))
     dial_in: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Focal points may apply on a public page; a coordinator approves each application.
+    self_registration: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     enrolments: Mapped[list["Enrolment"]] = relationship(
@@ -88,3 +90,61 @@ class Enrolment(db.Model):
 
     course: Mapped[Course] = relationship(back_populates="enrolments", lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")
+
+
+class AssociationSeats(db.Model):
+    """How many people a scoped coordinator's association may register into a course."""
+
+    __tablename__ = "association_seats"
+    __table_args__ = (UniqueConstraint("course_id", "association_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    association_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    seats: Mapped[int]
+
+
+class ApplicationStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Application(db.Model):
+    """A focal point's request to join a course with self-registration, awaiting a coordinator."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    organisation: Mapped[str] = mapped_column(String(200))
+    organisation_kind: Mapped[str] = mapped_column(String(32))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    is_focal_point: Mapped[bool] = mapped_column(default=False)
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ApplicationStatus] = mapped_column(
+        _enum(ApplicationStatus, "application_status"), default=ApplicationStatus.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PendingImport(db.Model):
+    """An uploaded registration CSV between preview and confirmation: nobody is registered
+    until the coordinator confirms, and then all rows are imported in one transaction."""
+
+    __tablename__ = "pending_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

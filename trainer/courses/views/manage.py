@@ -1,4 +1,6 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+"""Creating and editing courses (site coordinators)."""
+
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -9,8 +11,6 @@ from trainer.courses.forms import CourseForm
 from trainer.courses.models import CourseStatus, EnrolmentRole
 from trainer.extensions import db
 from trainer.permissions import coordinator_required
-
-bp = Blueprint("courses", __name__, url_prefix="/courses", template_folder="templates")
 
 FIELDS = (
     "title",
@@ -23,6 +23,7 @@ FIELDS = (
     "meeting_id",
     "meeting_passcode",
     "dial_in",
+    "self_registration",
 )
 
 
@@ -41,7 +42,6 @@ def _save(course, form: CourseForm) -> None:
     services.set_trainers(course, [get_user_by_email(email) for email in form.trainer_emails()])
 
 
-@bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def new():
     form = _form(timezone="Asia/Jakarta")
@@ -54,7 +54,6 @@ def new():
     return render_template("courses/form.html", form=form, course=None), 422 if form.errors else 200
 
 
-@bp.route("/<int:course_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit(course_id: int):
     course = services.get_course(course_id) or abort(404)

@@ -1,0 +1,111 @@
+"""The outbox with a real SMTP server: queued in the transaction, sent later, retried, never twice."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from trainer.dbtypes import utcnow
+from trainer.extensions import db
+from trainer.mail.models import OutboxMessage
+from trainer.mail.services import BACKOFF, build_message, queue_mail, send_outbox
+
+
+@pytest.fixture
+def app_overrides(mail_to):
+    return mail_to
+
+
+def _queue(app, n=1):
+    with app.app_context():
+        for i in range(n):
+            queue_mail(build_message(f"p{i}@example.org", f"Person {i}", f"Hello {i}", "Text body ✓ สวัสดี"), kind="test")
+        db.session.commit()
+
+
+def _rows(app):
+    with app.app_context():
+        return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+def test_queued_mail_is_sent_once_with_its_headers(app, smtp_server):
+    _queue(app, 2)
+    assert smtp_server.inbox.messages == []  # queuing never touches the network
+    with app.app_context():
+        report = send_outbox()
+        assert (report.sent, report.failed) == (2, 0)
+        assert send_outbox().sent == 0  # nothing is sent twice
+    [first] = smtp_server.inbox.to("p0@example.org")
+    assert first["Subject"] == "Hello 0"
+    assert first["Message-ID"] and first["Date"]
+    assert "สวัสดี" in first.get_body(("plain",)).get_content()
+    assert all(row.status == "sent" for row in _rows(app))
+
+
+def test_smtp_down_then_up_loses_nothing_and_sends_nothing_twice(app, smtp_server):
+    _queue(app, 3)
+    smtp_server.stop()
+    with app.app_context():
+        report = send_outbox()
+        assert (report.sent, report.failed) == (0, 3)
+    rows = _rows(app)
+    assert all(row.attempts == 1 and row.status == "retrying" and row.last_error for row in rows)
+    assert all(row.next_attempt_at > utcnow() for row in rows)
+
+    smtp_server.start()
+    with app.app_context():
+        assert send_outbox().sent == 0  # not due yet: backoff
+        later = utcnow() + BACKOFF[0] + timedelta(seconds=1)
+        assert send_outbox(now=later).sent == 3
+        assert send_outbox(now=later + timedelta(hours=1)).sent == 0
+    assert len(smtp_server.inbox.messages) == 3
+
+
+def test_a_message_is_given_up_after_the_last_retry(app, smtp_server):
+    _queue(app)
+    smtp_server.stop()
+    now = utcnow()
+    with app.app_context():
+        for _ in range(len(BACKOFF) + 1):
+            send_outbox(now=now)
+            now += timedelta(days=1)
+    [row] = _rows(app)
+    assert row.status == "failed" and row.attempts == len(BACKOFF) + 1
+
+
+def test_a_message_claimed_by_another_sender_is_left_alone(app, smtp_server):
+    _queue(app)
+    with app.app_context():
+        row = db.session.scalars(select(OutboxMessage)).one()
+        row.claimed_at = utcnow()
+        db.session.commit()
+        assert send_outbox().sent == 0
+        # A claim older than the timeout is taken over (its sender died).
+        assert send_outbox(now=utcnow() + timedelta(minutes=11)).sent == 1
+
+
+def test_queued_mail_rolls_back_with_its_transaction(app, smtp_server):
+    with app.app_context():
+        queue_mail(build_message("x@example.org", "X", "Never", "body"), kind="test")
+        db.session.rollback()
+        assert send_outbox().sent == 0
+    assert smtp_server.inbox.messages == []
+
+
+def test_send_outbox_command(app, runner, smtp_server):
+    _queue(app, 2)
+    result = runner.invoke(args=["mail", "send-outbox"])
+    assert result.exit_code == 0 and "2 sent, 0 failed" in result.output
+
+
+class TestFileBackend:
+    @pytest.fixture
+    def app_overrides(self, tmp_path):
+        return {"MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(tmp_path)}
+
+    def test_development_writes_eml_files(self, app, tmp_path):
+        _queue(app)
+        with app.app_context():
+            assert send_outbox().sent == 1
+        [eml] = list(tmp_path.glob("*.eml"))
+        assert b"Subject: Hello 0" in eml.read_bytes()

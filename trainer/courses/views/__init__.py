@@ -1,0 +1,1 @@
+"""The courses blueprint's view functions; routes are listed in courses/blueprint.py."""
