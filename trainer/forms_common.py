@@ -1,10 +1,11 @@
 """Form pieces shared by features: time-zone fields and multi-checkbox lists."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from trainer.countries import country_codes, country_name
 from trainer.timezones import is_valid_zone
 
 
@@ -28,3 +29,9 @@ class TimeZoneField(StringField):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def country_choices(blank: bool = False) -> list[SelectChoice]:
+    """Every country, by name, for a <select>."""
+    choices = sorted((SelectChoice(code, country_name(code)) for code in country_codes()), key=lambda c: c.label)
+    return [SelectChoice("", "—"), *choices] if blank else choices

@@ -23,6 +23,7 @@ ROLE_LABELS = {
 # (label, endpoint, who sees it: "coordinator", "trainer", "participant" or "all")
 MAIN_NAV: list[tuple[str, str, str]] = [
     (_l("Course material"), "content.index", "all"),
+    (_l("Organisations"), "accounts.organisations", "coordinator"),
     (_l("Profile"), "accounts.profile", "all"),
 ]
 
@@ -55,8 +56,7 @@ def main_nav_items() -> list[NavItem]:
     items = []
     for label, endpoint, audience in MAIN_NAV:
         if audience == "all" or audience in roles:
-            blueprint = endpoint.split(".")[0]
-            items.append(NavItem(str(label), url_for(endpoint), request.blueprint == blueprint))
+            items.append(NavItem(str(label), url_for(endpoint), request.endpoint == endpoint))
     return items
 
 

@@ -2,7 +2,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from trainer.accounts import services
+from trainer.accounts import organisation_views, services
 from trainer.accounts.forms import AcceptInvitationForm, LoginForm, LogoutForm, ProfileForm
 from trainer.accounts.invitations import accept_invitation as accept
 from trainer.accounts.invitations import find_invitation
@@ -95,3 +95,15 @@ def accept_invitation(token: str):
         flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/invitation.html", form=form, user=user), 422 if form.errors else 200
+
+
+bp.add_url_rule("/organisations/", view_func=organisation_views.organisations)
+bp.add_url_rule(
+    "/organisations/new",
+    view_func=organisation_views.edit_organisation,
+    methods=["GET", "POST"],
+    endpoint="new_organisation",
+)
+bp.add_url_rule(
+    "/organisations/<int:organisation_id>", view_func=organisation_views.edit_organisation, methods=["GET", "POST"]
+)

@@ -17,6 +17,7 @@ bp.add_url_rule("/<int:course_id>/people/new", view_func=people.register_one, me
 bp.add_url_rule("/<int:course_id>/people/import", view_func=people.upload, methods=BOTH)
 bp.add_url_rule("/<int:course_id>/people/import/<token>", view_func=people.confirm_import, methods=BOTH)
 bp.add_url_rule("/<int:course_id>/people/template.csv", view_func=people.template, methods=GET)
+bp.add_url_rule("/<int:course_id>/people/seats", view_func=people.set_seats, methods=POST)
 bp.add_url_rule("/<int:course_id>/people/<int:user_id>/resend", view_func=people.resend, methods=POST)
 bp.add_url_rule("/<int:course_id>/people/<int:user_id>/role", view_func=people.change_role, methods=BOTH)
 bp.add_url_rule("/<int:course_id>/people/<int:user_id>/remove", view_func=people.remove, methods=BOTH)

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from trainer.accounts.models import OrganisationKind
 from trainer.accounts.services import get_user_by_email
 from trainer.courses.models import CourseStatus
-from trainer.forms_common import TimeZoneField
+from trainer.forms_common import TimeZoneField, country_choices
 
 
 class CourseForm(FlaskForm):
@@ -59,14 +59,6 @@ class CourseForm(FlaskForm):
         return [line.strip() for line in (self.trainers.data or "").splitlines() if line.strip()]
 
 
-def _country_choices() -> list[SelectChoice]:
-    from trainer.countries import country_codes, country_name
-
-    return [SelectChoice("", "—")] + sorted(
-        (SelectChoice(code, country_name(code)) for code in country_codes()), key=lambda choice: choice.label
-    )
-
-
 class RegisterPersonForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
     email = EmailField(
@@ -100,7 +92,7 @@ class RegisterPersonForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = _country_choices()
+        self.country.choices = country_choices(blank=True)
 
 
 class ImportForm(FlaskForm):
@@ -128,3 +120,8 @@ class ApplicationForm(RegisterPersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.role
+
+
+class SeatsForm(FlaskForm):
+    association_id = SelectField(_l("Association"), coerce=int, validate_choice=False)
+    seats = IntegerField(_l("Seats"), validators=[DataRequired(_l("How many seats?")), NumberRange(min=0, max=10000)])

@@ -53,3 +53,94 @@ PARTICIPANTS = [
     ("Arjun Deshpande", "arjun.deshpande@example.org", "IN", "Asia/Kolkata"),
     ("Kavita Joshi", "kavita.joshi@example.org", "IN", "Asia/Kolkata"),
 ]
+
+# Local-government associations (members' parent organisations), by country.
+ASSOCIATIONS = {
+    "PK": "Local Councils Association of Sindh",
+    "PH": "League of Cities of the Philippines",
+    "ID": "APEKSI (Association of Indonesian Municipalities)",
+    "TH": "National Municipal League of Thailand",
+    "NP": "Municipal Association of Nepal",
+    "MV": "Local Government Authority of the Maldives",
+    "IN": "All India Council of Mayors",
+}
+
+# email → (organisation, kind, position, designated focal point). Kind "association" means the
+# association itself; other organisations are its members.
+ORGANISATIONS = {
+    "participant@example.org": ("Karachi Metropolitan Corporation", "city", "Director, International Relations", True),
+    "imran.baloch@example.org": ("Quetta Metropolitan Corporation", "city", "Deputy Director, Planning", True),
+    "sana.memon@example.org": ("Local Councils Association of Sindh", "association", "Programme Officer", False),
+    "bilal.qureshi@example.org": ("Larkana Municipal Committee", "municipality", "Municipal Officer", False),
+    "maria.santos@example.org": ("Quezon City", "city", "International Affairs Officer", True),
+    "jose.delacruz@example.org": ("Davao City", "city", "City Environment Officer", True),
+    "analyn.reyes@example.org": ("League of Cities of the Philippines", "association", "Policy Officer", False),
+    "ramon.bautista@example.org": ("Cebu City", "city", "City Planning Coordinator", False),
+    "putri.wulandari@example.org": ("Kota Surabaya", "city", "Head of Cooperation Section", True),
+    "budi.santoso@example.org": ("Provinsi DKI Jakarta", "province", "International Cooperation Bureau", True),
+    "andi.makkasau@example.org": ("Kota Makassar", "city", "Regional Planning Agency", False),
+    "siti.rahmawati@example.org": (
+        "APEKSI (Association of Indonesian Municipalities)",
+        "association",
+        "Programme Manager",
+        False,
+    ),
+    "nyoman.suarjana@example.org": ("Kabupaten Badung", "regency", "Development Planning Officer", True),
+    "somchai.srisuk@example.org": ("Bangkok Metropolitan Administration", "city", "Foreign Relations Officer", True),
+    "sudarat.thongdee@example.org": ("Chiang Mai Municipality", "municipality", "Policy and Planning Analyst", True),
+    "nattapong.c@example.org": ("Khon Kaen Municipality", "municipality", "Smart City Officer", False),
+    "kanya.wongsawat@example.org": (
+        "National Municipal League of Thailand",
+        "association",
+        "Partnerships Officer",
+        False,
+    ),
+    "sita.shrestha@example.org": ("Dhulikhel Municipality", "municipality", "Planning Officer", True),
+    "ram.thapa@example.org": ("Kathmandu Metropolitan City", "city", "International Relations Officer", True),
+    "anjali.karki@example.org": ("Municipal Association of Nepal", "association", "Capacity Building Officer", False),
+    "prakash.adhikari@example.org": ("Lalitpur Metropolitan City", "city", "Information Officer", False),
+    "aishath.shiuna@example.org": ("Malé City Council", "city", "Council Officer", True),
+    "mohamed.rasheed@example.org": ("Addu City Council", "city", "Development Officer", True),
+    "fathimath.nazla@example.org": ("Fuvahmulah City Council", "city", "Assistant Director", False),
+    "ahmed.shareef@example.org": (
+        "Local Government Authority of the Maldives",
+        "association",
+        "Senior Policy Officer",
+        False,
+    ),
+    "priya.nair@example.org": ("Kochi Municipal Corporation", "city", "Deputy Secretary", True),
+    "rajesh.kumar@example.org": ("Pune Municipal Corporation", "city", "Smart City Officer", True),
+    "meenakshi.iyer@example.org": ("Greater Chennai Corporation", "city", "Assistant Commissioner", False),
+    "arjun.deshpande@example.org": ("All India Council of Mayors", "association", "Research Officer", False),
+    "kavita.joshi@example.org": ("Indore Municipal Corporation", "city", "Waste Management Officer", False),
+}
+
+# Invited but not joined yet (no password), and one whose invitation keeps bouncing.
+NOT_JOINED = ("kavita.joshi@example.org", "fathimath.nazla@example.org", "prakash.adhikari@example.org")
+BOUNCING = "prakash.adhikari@example.org"
+
+ASSOCIATION_COORDINATOR = ("Hendra Gunawan", "apeksi@example.org", "ID", "Asia/Jakarta")
+ASSOCIATION_SEATS = 8
+
+# Applications waiting on the public page: (name, email, organisation, kind, country, zone, motivation).
+APPLICATIONS = [
+    (
+        "Tran Van Minh",
+        "minh.tran@example.org",
+        "Da Nang City People's Committee",
+        "city",
+        "VN",
+        "Asia/Ho_Chi_Minh",
+        "Da Nang works with Yokohama under Y-PORT; I coordinate our city partnerships.",
+    ),
+    (
+        "Lisiate Fonua",
+        "lisiate.fonua@example.org",
+        "Nuku'alofa Town Council",
+        "city",
+        "TO",
+        "Pacific/Tongatapu",
+        "We want to learn how Pacific councils build technical partnerships.",
+    ),
+    ("Dorji Wangmo", "dorji.wangmo@example.org", "Thimphu Thromde", "city", "BT", "Asia/Thimphu", ""),
+]

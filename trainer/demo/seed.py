@@ -3,12 +3,19 @@
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from trainer.accounts import services as accounts
-from trainer.accounts.models import User
+from trainer.accounts.invitations import queue_invitation
+from trainer.accounts.models import OrganisationKind, User
+from trainer.accounts.organisations import get_or_create_organisation
 from trainer.content.registry import get_registry
 from trainer.courses import services as courses
-from trainer.courses.models import Course, CourseStatus, EnrolmentRole
+from trainer.courses.models import Application, AssociationSeats, Course, CourseStatus, EnrolmentRole
+from trainer.dbtypes import utcnow
 from trainer.demo import data
+from trainer.extensions import db
+from trainer.mail.models import OutboxMessage
 from trainer.schedule import services as schedule
 from trainer.schedule.planning import Pattern, generate
 from trainer.timezones import localise
@@ -24,9 +31,28 @@ class SeedReport:
 def _person(report: SeedReport, name: str, email: str, country: str, zone: str, **extra) -> User:
     user = accounts.get_user_by_email(email)
     if user is None:
-        user = accounts.create_user(email, name, data.DEMO_PASSWORD, country=country, timezone=zone, **extra)
+        joined = email not in data.NOT_JOINED
+        user = accounts.create_user(
+            email, name, data.DEMO_PASSWORD if joined else None, country=country, timezone=zone, **extra
+        )
+        user.joined_at = utcnow() - timedelta(days=20) if joined else None
+        _place(user, country)
         report.created_users += 1
     return user
+
+
+def _place(user: User, country: str) -> None:
+    """The demo person's organisation, a member of their country's association."""
+    if user.email not in data.ORGANISATIONS:
+        return
+    name, kind, position, focal_point = data.ORGANISATIONS[user.email]
+    association = get_or_create_organisation(data.ASSOCIATIONS[country], country, OrganisationKind.ASSOCIATION)
+    organisation = (
+        association
+        if kind == "association"
+        else get_or_create_organisation(name, country, OrganisationKind(kind), parent_id=association.id)
+    )
+    user.organisation_id, user.position, user.is_focal_point = organisation.id, position, focal_point
 
 
 def seed_demo() -> SeedReport:
@@ -57,7 +83,45 @@ def seed_demo() -> SeedReport:
     report.sign_ins.append(("participant", data.PARTICIPANTS[0][1]))
     _seed_meeting(course)
     _seed_schedule(course)
+    _seed_registration(report, course)
     return report
+
+
+def _seed_registration(report: SeedReport, course: Course) -> None:
+    """Invitations not yet accepted, an association coordinator with seats, open applications."""
+    coordinator = accounts.get_user_by_email(data.COORDINATOR[1])
+    for email in data.NOT_JOINED:
+        user = accounts.get_user_by_email(email)
+        if not db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.user_id == user.id)):
+            queue_invitation(user, course.title, course.id, coordinator.name)
+    bouncing = accounts.get_user_by_email(data.BOUNCING)
+    for row in db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == bouncing.id)):
+        row.attempts, row.last_error = 3, "SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable"
+        row.next_attempt_at = utcnow() + timedelta(hours=2)
+    name, email, country, zone = data.ASSOCIATION_COORDINATOR
+    apeksi = get_or_create_organisation(data.ASSOCIATIONS["ID"], "ID", OrganisationKind.ASSOCIATION)
+    scoped = _person(report, name, email, country, zone, is_coordinator=True)
+    scoped.coordinator_scope_id = apeksi.id
+    report.sign_ins.append(("association coordinator", email))
+    if db.session.scalar(select(AssociationSeats.id).where(AssociationSeats.course_id == course.id)) is None:
+        db.session.add(AssociationSeats(course_id=course.id, association_id=apeksi.id, seats=data.ASSOCIATION_SEATS))
+    course.self_registration = True
+    for name, email, org, kind, country, zone, motivation in data.APPLICATIONS:
+        if db.session.scalar(select(Application.id).where(Application.email == email)) is None:
+            db.session.add(
+                Application(
+                    course_id=course.id,
+                    name=name,
+                    email=email,
+                    organisation=org,
+                    organisation_kind=kind,
+                    country=country,
+                    timezone=zone,
+                    motivation=motivation,
+                    is_focal_point=True,
+                )
+            )
+    db.session.flush()
 
 
 def _seed_meeting(course: Course) -> None:

@@ -6,7 +6,7 @@ from trainer.courses.models import EnrolmentRole
 from trainer.courses.services import get_course, list_all_courses, list_courses_of
 from trainer.dbtypes import utcnow
 from trainer.home.services import course_overview, next_sessions
-from trainer.permissions import can_teach_course, is_coordinator, require_course_view
+from trainer.permissions import can_read_roster, can_teach_course, is_coordinator, require_course_view
 from trainer.schedule.services import course_date_ranges, list_sessions_of_courses
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -52,4 +52,5 @@ def course(course_id: int):
         viewer_zone=current_user.timezone or course.timezone,
         can_teach=can_teach_course(current_user, course),
         can_manage=is_coordinator(current_user),
+        can_read_roster=can_read_roster(current_user, course),
     )

@@ -6,13 +6,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from trainer.accounts.invitations import queue_invitation
-from trainer.accounts.models import User
+from trainer.accounts.models import Organisation, OrganisationKind, User
 from trainer.accounts.organisations import member_ids, search_organisations
 from trainer.countries import country_name, suggested_zone
-from trainer.courses.forms import ConfirmForm, ImportForm, RegisterPersonForm, RoleForm
-from trainer.courses.models import Course, EnrolmentRole, PendingImport
+from trainer.courses.forms import ConfirmForm, ImportForm, RegisterPersonForm, RoleForm, SeatsForm
+from trainer.courses.models import AssociationSeats, Course, EnrolmentRole, PendingImport
 from trainer.courses.registration import Registration, RegistrationError, register, register_many, seats_taken
 from trainer.courses.registration_csv import parse_registrations, template_csv
 from trainer.courses.roster import RosterFilters, list_roster, remove_from_course, roster_counts, roster_csv
@@ -21,7 +22,9 @@ from trainer.extensions import db
 from trainer.permissions import (
     association_seats,
     can_manage_people,
+    coordinator_required,
     course_role,
+    is_coordinator,
     is_scoped_coordinator,
     require_people_management,
     require_roster_read,
@@ -76,7 +79,49 @@ def roster(course_id: int):
         seats=seats,
         seats_taken=seats_taken(course.id, _scope()) if seats is not None else None,
         confirm=ConfirmForm(),
+        seats_form=_seats_form() if is_coordinator(current_user) else None,
+        seat_rows=_seat_rows(course.id) if is_coordinator(current_user) else [],
     )
+
+
+def _seats_form() -> SeatsForm:
+    form = SeatsForm()
+    associations = db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.ASSOCIATION).order_by(Organisation.name)
+    )
+    form.association_id.choices = [SelectChoice(a.id, f"{a.name} ({a.country})") for a in associations]
+    return form
+
+
+def _seat_rows(course_id: int) -> list[tuple[Organisation, int, int]]:
+    rows = db.session.execute(
+        select(Organisation, AssociationSeats.seats)
+        .join(AssociationSeats, AssociationSeats.association_id == Organisation.id)
+        .where(AssociationSeats.course_id == course_id)
+        .order_by(Organisation.name)
+    ).all()
+    return [(organisation, seats, seats_taken(course_id, organisation.id)) for organisation, seats in rows]
+
+
+@coordinator_required
+def set_seats(course_id: int):
+    course = get_course(course_id) or abort(404)
+    form = _seats_form()
+    if form.validate_on_submit() and db.session.get(Organisation, form.association_id.data):
+        row = db.session.scalar(
+            select(AssociationSeats).where(
+                AssociationSeats.course_id == course.id, AssociationSeats.association_id == form.association_id.data
+            )
+        )
+        if row is None:
+            row = AssociationSeats(course_id=course.id, association_id=form.association_id.data, seats=0)
+            db.session.add(row)
+        row.seats = form.seats.data
+        db.session.commit()
+        flash(_("Seats saved."), "success")
+    else:
+        flash(_("Choose an association and a number of seats."), "error")
+    return redirect(url_for("courses.roster", course_id=course.id))
 
 
 def _matches(entry, filters: RosterFilters) -> bool:

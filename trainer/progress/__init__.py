@@ -1,0 +1,1 @@
+"""Progress: study progress, attendance, reports, certificates."""
