@@ -41,3 +41,12 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+def parse(raw: bytes) -> EmailMessage:
+    return message_from_bytes(raw, policy=policy.default)
+
+
+def text_of(raw: bytes) -> str:
+    """The plain-text body of a stored message, decoded as a mail client would."""
+    return parse(raw).get_body(("plain",)).get_content()

@@ -40,6 +40,8 @@ def test_queued_mail_is_sent_once_with_its_headers(app, smtp_server):
     assert first["Message-ID"] and first["Date"]
     assert "สวัสดี" in first.get_body(("plain",)).get_content()
     assert all(row.status == "sent" for row in _rows(app))
+    # RFC 5322 line ends everywhere: smtplib sends stored bytes as they are.
+    assert all(row.message.count(b"\n") == row.message.count(b"\r\n") for row in _rows(app))
 
 
 def test_smtp_down_then_up_loses_nothing_and_sends_nothing_twice(app, smtp_server):

@@ -21,14 +21,18 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_invitation(user: User) -> str:
-    """A new link for the user; earlier unused links stop working. Returns the token."""
+def create_invitation(user: User, first: bool = False) -> str:
+    """A new link for the user; earlier unused links stop working. Returns the token.
+
+    :param first: the user was just created, so there is no earlier link to revoke.
+    """
     now = utcnow()
-    db.session.execute(
-        update(Invitation)
-        .where(Invitation.user_id == user.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    if not first:
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.user_id == user.id, Invitation.used_at.is_(None), Invitation.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
     token = secrets.token_urlsafe(32)
     days = current_app.config["INVITATION_DAYS"]
     db.session.add(
@@ -61,9 +65,11 @@ def accept_invitation(invitation: Invitation, password: str, timezone: str | Non
     return user
 
 
-def queue_invitation(user: User, course_title: str | None, course_id: int | None, invited_by: str) -> None:
+def queue_invitation(
+    user: User, course_title: str | None, course_id: int | None, invited_by: str, first: bool = False
+) -> None:
     """Write the invitation email to the outbox, in the recipient's language."""
-    token = create_invitation(user)
+    token = create_invitation(user, first=first)
     link = absolute_url("accounts.accept_invitation", token=token)
     with force_locale(user.locale or "en"):
         subject = _("You are invited to %(site)s", site=current_app.config["SITE_NAME"])

@@ -76,7 +76,7 @@ def register(course: Course, registration: Registration, *, by: User) -> Outcome
     enrolled_before = _enrolled(course.id, user.id)
     enrol(course, user, EnrolmentRole(registration.role))
     if created:
-        queue_invitation(user, course.title, course.id, by.name)
+        queue_invitation(user, course.title, course.id, by.name, first=True)
     elif not enrolled_before:
         queue_enrolment_notice(user, course.title, course.id)
     return Outcome(user, created, not enrolled_before)

@@ -10,7 +10,13 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email import charset, encoders
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
@@ -24,6 +30,10 @@ from trainer.mail.models import OutboxMessage
 # Waits before each retry; after the last one the message is marked failed.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=12))
 CLAIM_TIMEOUT = timedelta(minutes=10)
+SMTP_BYTES = compat32.clone(linesep="\r\n")
+# Quoted-printable: mostly-ASCII mail stays readable and smaller than base64.
+UTF8_QP = charset.Charset("utf-8")
+UTF8_QP.body_encoding = charset.QP
 
 
 @dataclass(frozen=True)
@@ -54,34 +64,44 @@ def build_message(
     reply_to: str | None = None,
     alternatives: tuple[Alternative, ...] = (),
     attachments: tuple[Attachment, ...] = (),
-) -> EmailMessage:
+) -> Message:
+    """A complete message. Built with the email.mime classes: the modern API folds headers
+    about ten times slower, which counts when a CSV import queues two thousand invitations."""
     config = current_app.config
-    message = EmailMessage()
-    message["From"] = formataddr((config["SITE_NAME"], config["MAIL_DEFAULT_SENDER"]))
-    message["To"] = formataddr((to_name, to_address))
-    message["Subject"] = subject
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(text, "plain", UTF8_QP))
+    if html is not None:
+        body.attach(MIMEText(html, "html", UTF8_QP))
+    for part in alternatives:
+        extra = MIMEText(part.content, part.subtype, UTF8_QP)
+        for name, value in part.params.items():
+            extra.set_param(name, value)
+        body.attach(extra)
+    message = body
+    if attachments:
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        for attachment in attachments:
+            item = MIMEBase(attachment.maintype, attachment.subtype)
+            item.set_payload(attachment.content)
+            encoders.encode_base64(item)
+            for name, value in attachment.params.items():
+                item.set_param(name, value)
+            item.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+            message.attach(item)
+    message["From"] = formataddr((config["SITE_NAME"], config["MAIL_DEFAULT_SENDER"]), charset="utf-8")
+    message["To"] = formataddr((to_name, to_address), charset="utf-8")
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].split("@")[-1])
     if reply_to:
         message["Reply-To"] = reply_to
-    message.set_content(text)
-    if html is not None:
-        message.add_alternative(html, subtype="html")
-    for part in alternatives:
-        message.add_alternative(part.content, subtype=part.subtype, params=part.params)
-    for attachment in attachments:
-        message.add_attachment(
-            attachment.content,
-            maintype=attachment.maintype,
-            subtype=attachment.subtype,
-            filename=attachment.filename,
-            params=attachment.params,
-        )
+    message.to_address, message.subject_text = to_address, subject
     return message
 
 
 def queue_mail(
-    message: EmailMessage,
+    message: Message,
     *,
     kind: str,
     user_id: int | None = None,
@@ -91,9 +111,10 @@ def queue_mail(
     """Add a message to the outbox (flush only). The caller's commit makes it real."""
     row = OutboxMessage(
         kind=kind,
-        to_address=message["To"].addresses[0].addr_spec,
-        subject=str(message["Subject"])[:300],
-        message=bytes(message),
+        to_address=message.to_address,
+        subject=message.subject_text[:300],
+        # SMTP wants CRLF line ends; smtplib sends bytes untouched, so store them ready to send.
+        message=message.as_bytes(policy=SMTP_BYTES),
         user_id=user_id,
         course_id=course_id,
         dedupe_key=dedupe_key,
