@@ -36,8 +36,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                                         "PASSWORD_HASH_METHOD": "scrypt"})
+        app = create_app(
+            TestingConfig,
+            {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "PASSWORD_HASH_METHOD": "scrypt"},
+        )
         with app.app_context():
             flask_migrate.upgrade()
         with app.test_request_context():
@@ -69,7 +71,8 @@ def main() -> None:
             mails = db.session.scalar(select(func.count(OutboxMessage.id)))
     print(f"trainer registration import bench · Python {platform.python_version()} · SQLite · {args.rows} rows")
     print(f"  preview (parse and validate) {parsed - started:6.2f} s   ok={preview.ok}")
-    print(f"  confirmed import             {imported - parsed:6.2f} s   {users - 1} accounts, {mails} invitations queued")
+    counts = f"{users - 1} accounts, {mails} invitations queued"
+    print(f"  confirmed import             {imported - parsed:6.2f} s   {counts}")
     print(f"  total                        {imported - started:6.2f} s")
 
 
