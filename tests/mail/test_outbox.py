@@ -111,3 +111,23 @@ class TestFileBackend:
             assert send_outbox().sent == 1
         [eml] = list(tmp_path.glob("*.eml"))
         assert b"Subject: Hello 0" in eml.read_bytes()
+
+
+class TestDevelopmentSendsAfterTheRequest:
+    @pytest.fixture
+    def app_overrides(self, tmp_path):
+        return {"MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(tmp_path), "MAIL_SEND_AFTER_REQUEST": True}
+
+    def test_mail_queued_by_a_request_is_sent_when_the_response_closes(self, app, client, login_as, tmp_path):
+        from tests.factories import make_coordinator, make_course
+
+        with app.app_context():
+            email, course_id = make_coordinator().email, make_course().id
+            db.session.commit()
+        login_as(email)
+        response = client.post(f"/courses/{course_id}/people/new", data={
+            "name": "Sita", "email": "sita@example.org", "organisation": "", "organisation_kind": "city",
+            "position": "", "country": "NP", "timezone": "", "language": "en", "role": "participant"})
+        response.close()
+        assert len(list(tmp_path.glob("*sita_at_example.org.eml"))) == 1
+        assert _rows(app)[0].status == "sent"
