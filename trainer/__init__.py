@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
     from trainer.i18n import select_locale, select_timezone
     from trainer.mail import hooks as mail_hooks
+    from trainer.schedule import hooks as schedule_hooks
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -75,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     registry.init_app(app)
     mail_hooks.init_app(app)
+    schedule_hooks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -96,7 +98,10 @@ def register_cli(app: Flask) -> None:
     from trainer.content.cli import content_cli
     from trainer.demo.cli import demo_cli
     from trainer.mail.cli import mail_cli
+    from trainer.schedule.cli import schedule_cli, send_reminders
 
+    mail_cli.add_command(send_reminders)
+    app.cli.add_command(schedule_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(content_cli)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import lists as babel_lists
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_timezone
 from flask_login import current_user
 
@@ -17,7 +17,9 @@ from trainer.countries import country_name as _country_name
 from trainer.timezones import all_zones, localise, utc_offset_label, zone_label
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None  # the CLI and mail use force_locale(); otherwise the default
     languages = current_app.config["LANGUAGES"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
@@ -25,6 +27,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str | None:
+    if not has_request_context():
+        return None
     if current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return None

@@ -64,13 +64,17 @@ def test_site_coordinator_sets_seats_for_an_association(app, client, login_as, c
 def test_cli_creates_a_coordinator_scoped_to_an_association(app, runner, coordinator):
     with app.app_context():
         apeksi = db.session.scalar(select(Organisation.id).where(Organisation.name == "APEKSI"))
-    result = runner.invoke(args=["accounts", "create-coordinator", "apeksi@example.org", "--association", str(apeksi)],
-                           env={"TRAINER_PASSWORD": "a long enough password"})
+    result = runner.invoke(
+        args=["accounts", "create-coordinator", "apeksi@example.org", "--association", str(apeksi)],
+        env={"TRAINER_PASSWORD": "a long enough password"},
+    )
     assert result.exit_code == 0 and "for APEKSI" in result.output
     with app.app_context():
         assert db.session.scalar(select(User.coordinator_scope_id).where(User.email == "apeksi@example.org")) == apeksi
-    bad = runner.invoke(args=["accounts", "create-coordinator", "x@example.org", "--association", "999"],
-                        env={"TRAINER_PASSWORD": "a long enough password"})
+    bad = runner.invoke(
+        args=["accounts", "create-coordinator", "x@example.org", "--association", "999"],
+        env={"TRAINER_PASSWORD": "a long enough password"},
+    )
     assert bad.exit_code != 0 and "No local-government association" in bad.output
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id)).where(User.email == "x@example.org")) == 0

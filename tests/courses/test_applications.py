@@ -9,9 +9,17 @@ from trainer.courses.models import Application, Enrolment
 from trainer.extensions import db
 from trainer.mail.models import OutboxMessage
 
-APPLY = {"name": "Lisiate Fonua", "email": "lisiate@example.org", "organisation": "Nuku'alofa Town Council",
-         "organisation_kind": "city", "position": "Clerk", "country": "TO", "timezone": "", "language": "en",
-         "motivation": "Pacific councils learn from each other."}
+APPLY = {
+    "name": "Lisiate Fonua",
+    "email": "lisiate@example.org",
+    "organisation": "Nuku'alofa Town Council",
+    "organisation_kind": "city",
+    "position": "Clerk",
+    "country": "TO",
+    "timezone": "",
+    "language": "en",
+    "motivation": "Pacific councils learn from each other.",
+}
 
 
 @pytest.fixture
@@ -19,8 +27,12 @@ def course(app):
     with app.app_context():
         open_course = make_course(self_registration=True)
         closed = make_course(self_registration=False)
-        ids = {"open": open_course.id, "closed": closed.id, "coordinator": make_coordinator().email,
-               "participant": make_participant(open_course).email}
+        ids = {
+            "open": open_course.id,
+            "closed": closed.id,
+            "coordinator": make_coordinator().email,
+            "participant": make_participant(open_course).email,
+        }
         db.session.commit()
         return ids
 

@@ -125,9 +125,20 @@ class TestDevelopmentSendsAfterTheRequest:
             email, course_id = make_coordinator().email, make_course().id
             db.session.commit()
         login_as(email)
-        response = client.post(f"/courses/{course_id}/people/new", data={
-            "name": "Sita", "email": "sita@example.org", "organisation": "", "organisation_kind": "city",
-            "position": "", "country": "NP", "timezone": "", "language": "en", "role": "participant"})
+        response = client.post(
+            f"/courses/{course_id}/people/new",
+            data={
+                "name": "Sita",
+                "email": "sita@example.org",
+                "organisation": "",
+                "organisation_kind": "city",
+                "position": "",
+                "country": "NP",
+                "timezone": "",
+                "language": "en",
+                "role": "participant",
+            },
+        )
         response.close()
         assert len(list(tmp_path.glob("*sita_at_example.org.eml"))) == 1
         assert _rows(app)[0].status == "sent"

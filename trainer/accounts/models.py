@@ -91,6 +91,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the person first sets a password from an invitation (or signs in otherwise).
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A random value behind the private calendar-feed link; replacing it revokes the old link.
+    feed_nonce: Mapped[str | None] = mapped_column(String(64))
 
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id], lazy="raise")
     coordinator_scope: Mapped[Organisation | None] = relationship(foreign_keys=[coordinator_scope_id], lazy="raise")

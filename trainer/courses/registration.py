@@ -15,6 +15,7 @@ from trainer.accounts.organisations import get_or_create_organisation, member_id
 from trainer.accounts.services import create_user, get_user_by_email
 from trainer.courses.models import Course, Enrolment, EnrolmentRole
 from trainer.courses.services import enrol
+from trainer.courses.signals import enrolled
 from trainer.extensions import db
 from trainer.permissions import association_seats, is_coordinator
 
@@ -79,6 +80,8 @@ def register(course: Course, registration: Registration, *, by: User) -> Outcome
         queue_invitation(user, course.title, course.id, by.name, first=True)
     elif not enrolled_before:
         queue_enrolment_notice(user, course.title, course.id)
+    if not enrolled_before:
+        enrolled.send(course, user=user)
     return Outcome(user, created, not enrolled_before)
 
 

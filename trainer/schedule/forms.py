@@ -83,7 +83,7 @@ class SessionForm(FlaskForm):
     def validate_trainer_choices(self, trainer_ids: set[int]) -> bool:
         ok = True
         for row in self.agenda:
-            if row.trainer_id.data not in trainer_ids | {0}:
+            if (row.trainer_id.data or 0) not in trainer_ids | {0}:
                 row.trainer_id.errors = [*row.trainer_id.errors, _l("Choose one of the course's trainers.")]
                 ok = False
         return ok

@@ -9,13 +9,16 @@ from trainer.courses.models import Course, EnrolmentRole
 from trainer.courses.services import get_course, list_members, participant_zones
 from trainer.extensions import db
 from trainer.permissions import require_course_teaching
-from trainer.schedule import services
+from trainer.schedule import calendar_views, services
 from trainer.schedule.forms import EMPTY_AGENDA_ROWS, PatternForm, SessionForm
+from trainer.schedule.invites import queue_session_invitations
 from trainer.schedule.planning import AgendaDraft, DraftErrors, Pattern, SessionDraft, generate
 from trainer.schedule.rules import schedule_warnings
 from trainer.timezones import localise
 
-bp = Blueprint("schedule", __name__, url_prefix="/courses/<int:course_id>/schedule", template_folder="templates")
+# No URL prefix: most pages sit under /courses/<id>/schedule, the personal feed under /calendar.
+bp = Blueprint("schedule", __name__, template_folder="templates")
+SCHEDULE = "/courses/<int:course_id>/schedule"
 
 
 def _course_to_teach(course_id: int) -> tuple[Course, Module]:
@@ -25,7 +28,7 @@ def _course_to_teach(course_id: int) -> tuple[Course, Module]:
     return course, module
 
 
-@bp.get("/")
+@bp.get(f"{SCHEDULE}/")
 @login_required
 def edit(course_id: int):
     course, module = _course_to_teach(course_id)
@@ -45,7 +48,7 @@ def edit(course_id: int):
     )
 
 
-@bp.post("/pattern")
+@bp.post(f"{SCHEDULE}/pattern")
 @login_required
 def pattern(course_id: int):
     course, module = _course_to_teach(course_id)
@@ -62,6 +65,8 @@ def pattern(course_id: int):
         )
         result = services.apply_pattern(course, drafts)
         if not isinstance(result, DraftErrors):
+            for session in result:
+                queue_session_invitations(course, session)
             db.session.commit()
             flash(_("%(count)d live sessions created. Adjust any of them below.", count=len(result)), "success")
             return redirect(url_for("schedule.edit", course_id=course.id))
@@ -141,6 +146,7 @@ def _session_page(course_id: int, session_id: int | None):
     if form.validate_on_submit() and form.validate_trainer_choices(trainer_ids):
         result = services.save_session(course, _draft(form), session)
         if not isinstance(result, DraftErrors):
+            queue_session_invitations(course, result)  # new, or a new version: calendars update
             db.session.commit()
             flash(_("“%(title)s” saved.", title=result.title), "success")
             return redirect(url_for("schedule.edit", course_id=course.id))
@@ -149,25 +155,25 @@ def _session_page(course_id: int, session_id: int | None):
     return render_template("schedule/session_form.html", course=course, session=session, form=form), status
 
 
-@bp.route("/sessions/new", methods=["GET", "POST"])
+@bp.route(f"{SCHEDULE}/sessions/new", methods=["GET", "POST"])
 @login_required
 def new_session(course_id: int):
     return _session_page(course_id, None)
 
 
-@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@bp.route(f"{SCHEDULE}/sessions/<int:session_id>", methods=["GET", "POST"])
 @login_required
 def edit_session(course_id: int, session_id: int):
     return _session_page(course_id, session_id)
 
 
-@bp.post("/sessions/<int:session_id>/cancel")
+@bp.post(f"{SCHEDULE}/sessions/<int:session_id>/cancel")
 @login_required
 def cancel_session(course_id: int, session_id: int):
     return _set_cancelled(course_id, session_id, True)
 
 
-@bp.post("/sessions/<int:session_id>/restore")
+@bp.post(f"{SCHEDULE}/sessions/<int:session_id>/restore")
 @login_required
 def restore_session(course_id: int, session_id: int):
     return _set_cancelled(course_id, session_id, False)
@@ -177,7 +183,14 @@ def _set_cancelled(course_id: int, session_id: int, cancelled: bool):
     course, _module = _course_to_teach(course_id)
     session = services.get_session(course.id, session_id) or abort(404)
     services.set_cancelled(session, cancelled)
+    queue_session_invitations(course, session)
     db.session.commit()
     message = _("“%(title)s” is cancelled.") if cancelled else _("“%(title)s” is back on the schedule.")
     flash(message % {"title": session.title}, "info")
     return redirect(url_for("schedule.edit", course_id=course.id))
+
+
+# Calendar downloads and the personal feed (view functions in calendar_views.py).
+bp.add_url_rule("/courses/<int:course_id>/calendar.ics", view_func=calendar_views.course_ics)
+bp.add_url_rule("/calendar/<token>.ics", view_func=calendar_views.feed)
+bp.add_url_rule("/calendar/", view_func=calendar_views.my_calendar, methods=["GET", "POST"])
