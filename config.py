@@ -73,6 +73,11 @@ class Config:
     # `flask mail send-outbox`.
     MAIL_SEND_AFTER_REQUEST = _bool("MAIL_SEND_AFTER_REQUEST", False)
     INVITATION_DAYS = _int("INVITATION_DAYS", 14)
+    # Calendars: the alarm in exported events (0: none), the feed refresh hint, and reminders.
+    CALENDAR_ALARM_MINUTES = _int("CALENDAR_ALARM_MINUTES", 30)
+    CALENDAR_REFRESH_MINUTES = _int("CALENDAR_REFRESH_MINUTES", 360)
+    REMINDER_HOURS = _int("REMINDER_HOURS", 24)
+    CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "UCLG ASPAC")
 
     HSTS = False
 

@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
     from trainer.i18n import select_locale, select_timezone
     from trainer.mail import hooks as mail_hooks
+    from trainer.progress import hooks as progress_hooks
     from trainer.schedule import hooks as schedule_hooks
 
     db.init_app(app)
@@ -77,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     registry.init_app(app)
     mail_hooks.init_app(app)
     schedule_hooks.init_app(app)
+    progress_hooks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -84,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from trainer.content.views import bp as content_bp
     from trainer.courses.blueprint import bp as courses_bp
     from trainer.home.views import bp as home_bp
+    from trainer.progress.blueprint import bp as progress_bp
     from trainer.schedule.views import bp as schedule_bp
 
     app.register_blueprint(home_bp)
@@ -91,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(content_bp)
     app.register_blueprint(courses_bp)
     app.register_blueprint(schedule_bp)
+    app.register_blueprint(progress_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -24,6 +24,7 @@ ROLE_LABELS = {
 MAIN_NAV: list[tuple[str, str, str]] = [
     (_l("Course material"), "content.index", "all"),
     (_l("Organisations"), "accounts.organisations", "coordinator"),
+    (_l("Progress"), "progress.overview", "coordinator"),
     (_l("Calendar"), "schedule.my_calendar", "all"),
     (_l("Profile"), "accounts.profile", "all"),
 ]

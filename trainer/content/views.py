@@ -53,11 +53,20 @@ def index():
     return render_template("content/index.html", modules=modules)
 
 
+def reader_extras(kind: str, module: Module, chapter: Chapter | None = None) -> dict:
+    """What features above content add for this reader (progress…), via hooks they register,
+    so that content imports none of them."""
+    extras: dict = {}
+    for hook in current_app.extensions.get("content.reader_hooks", []):
+        extras.update(hook(kind, module, chapter, current_user) or {})
+    return extras
+
+
 @bp.get("/<module_slug>/")
 @login_required
 def module(module_slug: str):
     module = _module_or_404(module_slug)
-    return render_template("content/module.html", module=module)
+    return render_template("content/module.html", module=module, **reader_extras("module", module))
 
 
 @bp.get("/<module_slug>/<chapter_slug>")
@@ -71,12 +80,14 @@ def chapter(module_slug: str, chapter_slug: str):
     if recorded:
         db.session.commit()
     show_notes = can_see_trainer_notes(current_user, module.slug)
+    extras = reader_extras("chapter", module, chapter)
     return render_template(
         "content/chapter.html",
         module=module,
         chapter=chapter,
         changed_at=changed_at,
         body=_chapter_body(module, chapter, show_notes),
+        **extras,
     )
 
 

@@ -145,6 +145,8 @@ class PendingImport(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     token: Mapped[str] = mapped_column(String(64), unique=True)
+    # What the upload is for: "registration", or "zoom:<session id>" for an attendance report.
+    purpose: Mapped[str] = mapped_column(String(40), default="registration", server_default="registration")
     filename: Mapped[str] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,6 +7,8 @@ from trainer.courses.services import get_course, list_all_courses, list_courses_
 from trainer.dbtypes import utcnow
 from trainer.home.services import course_overview, next_sessions
 from trainer.permissions import can_read_roster, can_teach_course, is_coordinator, require_course_view
+from trainer.progress.completion import certificate_of
+from trainer.progress.study import module_percent, reader_state
 from trainer.schedule.services import course_date_ranges, list_sessions_of_courses
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -43,7 +45,9 @@ def index():
 def course(course_id: int):
     course = get_course(course_id) or abort(404)
     require_course_view(course)
-    overview = course_overview(course, get_registry().module(course.module_slug), utcnow())
+    module = get_registry().module(course.module_slug)
+    overview = course_overview(course, module, utcnow())
+    progress = reader_state(current_user.id, module.slug, list(module.chapters)) if module else {}
     return render_template(
         "home/course.html",
         overview=overview,
@@ -53,4 +57,7 @@ def course(course_id: int):
         can_teach=can_teach_course(current_user, course),
         can_manage=is_coordinator(current_user),
         can_read_roster=can_read_roster(current_user, course),
+        progress=progress,
+        progress_percent=module_percent(progress) if progress else 0,
+        certificate=certificate_of(current_user.id, course.id),
     )

@@ -1,0 +1,94 @@
+"""Attendance: a register per live session, kept by hand or from Zoom's participant report."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from trainer.accounts.models import User
+from trainer.courses.models import Course, Enrolment, EnrolmentRole
+from trainer.dbtypes import utcnow
+from trainer.extensions import db
+from trainer.progress import zoom
+from trainer.progress.models import Attendance, AttendanceStatus
+from trainer.schedule.models import LiveSession
+
+
+def participants(course_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.course_id == course_id, Enrolment.role == EnrolmentRole.PARTICIPANT)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def register(session: LiveSession) -> dict[int, Attendance]:
+    """The session's attendance rows by user id."""
+    rows = db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
+    return {row.user_id: row for row in rows}
+
+
+def record(
+    session: LiveSession,
+    user_id: int,
+    status: AttendanceStatus,
+    minutes: int | None,
+    *,
+    by: int | None,
+    source: str = "manual",
+) -> None:
+    row = db.session.scalar(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user_id)
+    )
+    if row is None:
+        row = Attendance(session_id=session.id, user_id=user_id)
+        db.session.add(row)
+    row.status, row.minutes, row.source = status, minutes, source
+    row.updated_at, row.updated_by_id = utcnow(), by
+    db.session.flush()
+
+
+def default_threshold(session: LiveSession, percent: int = 80) -> int:
+    """Minutes a person must be there to count as present: 80% of the session by default."""
+    return max(1, round(session.minutes * percent / 100))
+
+
+@dataclass(frozen=True)
+class ZoomPreview:
+    proposal: zoom.AttendanceProposal
+    people: dict[int, User]
+    threshold: int
+
+    def status(self, minutes: int) -> AttendanceStatus:
+        if minutes <= 0:
+            return AttendanceStatus.ABSENT
+        return AttendanceStatus.PRESENT if minutes >= self.threshold else AttendanceStatus.PARTIAL
+
+
+def preview_zoom(course: Course, session: LiveSession, data: bytes, threshold: int) -> ZoomPreview:
+    """Match a Zoom report to the course's participants. Raises zoom.ZoomReportError for a bad file."""
+    report = zoom.parse_report(data, course.timezone)
+    people = participants(course.id)
+    proposal = zoom.propose_attendance(
+        report, [zoom.Person(u.id, u.name, u.email) for u in people], session.starts_at, session.ends_at
+    )
+    return ZoomPreview(proposal, {u.id: u for u in people}, threshold)
+
+
+def apply_zoom(session: LiveSession, preview: ZoomPreview, manual: dict[int, int], *, by: int) -> int:
+    """Write the matched rows, plus unmatched rows the trainer matched by hand ({row index: user id}).
+    Everyone else enrolled is recorded absent. Returns the number of people recorded present."""
+    minutes = {m.person_id: m.minutes for m in preview.proposal.matched}
+    for index, user_id in manual.items():
+        if user_id in preview.people and 0 <= index < len(preview.proposal.unmatched):
+            # Rows matched by hand may overlap the others (a second device): never above the session.
+            added = minutes.get(user_id, 0) + preview.proposal.unmatched[index].minutes
+            minutes[user_id] = min(added, session.minutes)
+    present = 0
+    for user_id in preview.people:
+        status = preview.status(minutes.get(user_id, 0))
+        present += status == AttendanceStatus.PRESENT
+        record(session, user_id, status, minutes.get(user_id, 0), by=by, source="zoom")
+    return present

@@ -1,0 +1,27 @@
+"""Progress shown where people read: the chapter page and the module page."""
+
+from flask import Flask
+
+from trainer.extensions import db
+from trainer.progress import study
+
+
+def reader_progress(kind: str, module, chapter, user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    if kind == "module":
+        return {"progress_by_chapter": study.reader_state(user.id, module.slug, list(module.chapters))}
+    state = study.reader_state(user.id, module.slug, [chapter])[chapter.slug]
+    if state.opened_at is None:
+        # The first visit is recorded once; later views read only.
+        study.record_opened(user.id, chapter)
+        db.session.commit()
+    from trainer.progress.views.study import MarkForm
+
+    return {"progress": state, "progress_form": MarkForm(), "individual_exercises": study.individual_exercises(chapter)}
+
+
+def init_app(app: Flask) -> None:
+    hooks = app.extensions.setdefault("content.reader_hooks", [])
+    if reader_progress not in hooks:
+        hooks.append(reader_progress)

@@ -1,0 +1,215 @@
+"""Dashboards: who is keeping up, per course (trainers) and across courses (coordinators)."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from trainer.accounts.models import Organisation, User
+from trainer.content.models import Module
+from trainer.courses.models import Course, Enrolment, EnrolmentRole
+from trainer.extensions import db
+from trainer.progress.models import Attendance
+from trainer.progress.study import ChapterState, module_percent, progress_counts
+from trainer.schedule.models import LiveSession, SessionStatus
+
+SORTS = ("name", "country", "organisation", "progress", "attendance")
+
+
+@dataclass(frozen=True)
+class Filters:
+    country: str | None = None
+    organisation_id: int | None = None
+    user_ids: frozenset[int] | None = None  # e.g. one breakout group
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass
+class Row:
+    user: User
+    organisation: Organisation | None
+    chapters: dict[str, ChapterState]
+    attendance: dict[int, Attendance]
+
+    @property
+    def percent(self) -> int:
+        return module_percent(self.chapters)
+
+    def attended(self, sessions: list[LiveSession]) -> int:
+        return sum(1 for s in sessions if (a := self.attendance.get(s.id)) and a.status != "absent")
+
+
+@dataclass
+class Matrix:
+    course: Course
+    module: Module | None
+    sessions: list[LiveSession]
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+    chapter_totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    session_totals: dict[int, int] = field(default_factory=dict)
+
+
+def _participants(course_id: int, filters: Filters):
+    stmt = (
+        select(User, Organisation)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(Enrolment.course_id == course_id, Enrolment.role == EnrolmentRole.PARTICIPANT)
+    )
+    if filters.country:
+        stmt = stmt.where(User.country == filters.country)
+    if filters.organisation_id:
+        stmt = stmt.where(User.organisation_id == filters.organisation_id)
+    if filters.user_ids is not None:
+        stmt = stmt.where(User.id.in_(filters.user_ids or {-1}))
+    return stmt
+
+
+def filter_options(course_id: int) -> tuple[list[str], list[Organisation]]:
+    """The countries and organisations of a course's participants, for the filters."""
+    everyone = _participants(course_id, Filters()).subquery()
+    countries = db.session.scalars(select(everyone.c.country).distinct().where(everyone.c.country.is_not(None)))
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(select(everyone.c.organisation_id))).order_by(Organisation.name)
+    )
+    return list(countries), list(organisations)
+
+
+def course_matrix(
+    course: Course, module: Module | None, filters: Filters = Filters(), page: int = 1, per_page: int = 50
+) -> Matrix:
+    """Participants × chapters and × live sessions, with totals per column, in a fixed number of queries."""
+    people = db.session.execute(_participants(course.id, filters)).all()
+    scope = _participants(course.id, filters).with_only_columns(User.id)
+    ids = [user.id for user, _org in people]
+    states = progress_counts(module, scope, ids) if module else {uid: {} for uid in ids}
+    sessions = list(
+        db.session.scalars(
+            select(LiveSession)
+            .where(LiveSession.course_id == course.id, LiveSession.status == SessionStatus.SCHEDULED)
+            .order_by(LiveSession.starts_at)
+        )
+    )
+    attendance: dict[int, dict[int, Attendance]] = {uid: {} for uid in ids}
+    if sessions and ids:
+        for row in db.session.scalars(
+            select(Attendance).where(Attendance.session_id.in_([s.id for s in sessions]), Attendance.user_id.in_(scope))
+        ):
+            if row.user_id in attendance:
+                attendance[row.user_id][row.session_id] = row
+    rows = [Row(user, org, states[user.id], attendance[user.id]) for user, org in people]
+    rows.sort(key=_sort_key(filters.sort, sessions), reverse=filters.descending)
+    matrix = Matrix(course, module, sessions, [], len(rows), 1, max(1, -(-len(rows) // per_page)))
+    matrix.page = min(max(1, page), matrix.pages)
+    matrix.rows = rows[(matrix.page - 1) * per_page : matrix.page * per_page]
+    if module:
+        for chapter in module.chapters:
+            statuses = [row.chapters[chapter.slug].status for row in rows]
+            matrix.chapter_totals[chapter.slug] = {s: statuses.count(s) for s in ("done", "in_progress", "not_started")}
+    for session in sessions:
+        matrix.session_totals[session.id] = sum(
+            1 for row in rows if (a := row.attendance.get(session.id)) and a.status != "absent"
+        )
+    return matrix
+
+
+def _sort_key(sort: str, sessions: list[LiveSession]):
+    keys = {
+        "name": lambda row: row.user.name.casefold(),
+        "country": lambda row: (row.user.country or "", row.user.name.casefold()),
+        "organisation": lambda row: (
+            (row.organisation.name if row.organisation else "").casefold(),
+            row.user.name.casefold(),
+        ),
+        "progress": lambda row: (row.percent, row.user.name.casefold()),
+        "attendance": lambda row: (row.attended(sessions), row.user.name.casefold()),
+    }
+    return keys.get(sort, keys["name"])
+
+
+def matrix_csv(course: Course, module: Module | None, filters: Filters) -> bytes:
+    """Every row of the matrix (not one page), UTF-8 with BOM for Excel."""
+    matrix = course_matrix(course, module, filters, per_page=10**9)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    chapters = list(module.chapters) if module else []
+    writer.writerow(
+        [
+            "name",
+            "email",
+            "country",
+            "organisation",
+            "progress_percent",
+            *[f"chapter_{c.number}" for c in chapters],
+            *[s.title for s in matrix.sessions],
+        ]
+    )
+    for row in matrix.rows:
+        writer.writerow(
+            [
+                row.user.name,
+                row.user.email,
+                row.user.country or "",
+                row.organisation.name if row.organisation else "",
+                row.percent,
+                *[row.chapters[c.slug].status for c in chapters],
+                *[_attendance_cell(row.attendance.get(s.id)) for s in matrix.sessions],
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _attendance_cell(row: Attendance | None) -> str:
+    if row is None:
+        return ""
+    return f"{row.status.value} ({row.minutes} min)" if row.minutes is not None else row.status.value
+
+
+@dataclass
+class Summary:
+    """A line of the coordinators' overview: one course, or one country or organisation."""
+
+    label: str
+    participants: int = 0
+    percent_total: int = 0
+    attended: int = 0
+    possible: int = 0
+
+    @property
+    def progress(self) -> int:
+        return round(self.percent_total / self.participants) if self.participants else 0
+
+    @property
+    def attendance(self) -> int:
+        return round(100 * self.attended / self.possible) if self.possible else 0
+
+
+def overview(courses_and_modules: list[tuple[Course, Module | None]]):
+    """Per course, per country and per organisation: participants, average progress, attendance."""
+    by_course, by_country, by_organisation = [], {}, {}
+    for course, module in courses_and_modules:
+        matrix = course_matrix(course, module, per_page=10**9)
+        line = Summary(course.title)
+        for row in matrix.rows:
+            attended, possible = row.attended(matrix.sessions), len(matrix.sessions)
+            org = row.organisation.name if row.organisation else "—"
+            for summary in (
+                line,
+                by_country.setdefault(row.user.country or "—", Summary(row.user.country or "—")),
+                by_organisation.setdefault(org, Summary(org)),
+            ):
+                summary.participants += 1
+                summary.percent_total += row.percent
+                summary.attended += attended
+                summary.possible += possible
+        by_course.append((course, line))
+    return (
+        by_course,
+        sorted(by_country.values(), key=lambda s: s.label),
+        sorted(by_organisation.values(), key=lambda s: s.label.casefold()),
+    )

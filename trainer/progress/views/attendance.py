@@ -1,0 +1,166 @@
+"""The register of a live session: kept by hand, or from Zoom's participant report."""
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from trainer.courses.models import PendingImport
+from trainer.courses.services import get_course
+from trainer.extensions import db
+from trainer.permissions import require_course_teaching
+from trainer.progress import attendance
+from trainer.progress.models import AttendanceStatus
+from trainer.progress.zoom import ZoomReportError
+from trainer.schedule.services import get_session
+
+MAX_REPORT = 5 * 1024 * 1024
+
+
+class RegisterForm(FlaskForm):
+    """The statuses and minutes come as status-<user id> and minutes-<user id> fields."""
+
+
+class ZoomForm(FlaskForm):
+    file = FileField(validators=[FileRequired()])
+    threshold = IntegerField(validators=[Optional(), NumberRange(min=1, max=1440)])
+
+
+def _course_and_session(course_id: int, session_id: int):
+    course = get_course(course_id) or abort(404)
+    require_course_teaching(course)
+    session = get_session(course.id, session_id) or abort(404)
+    return course, session
+
+
+@login_required
+def register(course_id: int, session_id: int):
+    course, session = _course_and_session(course_id, session_id)
+    people = attendance.participants(course.id)
+    form = RegisterForm()
+    if form.validate_on_submit():
+        errors = _save_register(session, people)
+        if not errors:
+            db.session.commit()
+            flash(_("The register of %(session)s is saved.", session=session.title), "success")
+            return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
+        db.session.rollback()
+        for error in errors:
+            flash(error, "error")
+    rows = attendance.register(session)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "progress/register.html",
+        course=course,
+        session=session,
+        people=people,
+        rows=rows,
+        form=form,
+        statuses=list(AttendanceStatus),
+        zoom_form=ZoomForm(),
+        threshold=attendance.default_threshold(session),
+    ), status
+
+
+def _save_register(session, people) -> list[str]:
+    errors = []
+    for person in people:
+        status = request.form.get(f"status-{person.id}", "")
+        if not status:
+            continue
+        minutes_text = request.form.get(f"minutes-{person.id}", "").strip()
+        if status not in {s.value for s in AttendanceStatus}:
+            errors.append(_("%(name)s: choose a status from the list.", name=person.name))
+            continue
+        if minutes_text and (not minutes_text.isdigit() or int(minutes_text) > 1440):
+            errors.append(_("%(name)s: minutes must be a whole number up to 1440.", name=person.name))
+            continue
+        attendance.record(
+            session,
+            person.id,
+            AttendanceStatus(status),
+            int(minutes_text) if minutes_text else None,
+            by=current_user.id,
+        )
+    return errors
+
+
+@login_required
+def zoom_upload(course_id: int, session_id: int):
+    course, session = _course_and_session(course_id, session_id)
+    form = ZoomForm()
+    if not form.validate_on_submit():
+        flash(_("Choose the Zoom participant report (a CSV file)."), "error")
+        return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
+    data = form.file.data.read(MAX_REPORT + 1)
+    if len(data) > MAX_REPORT:
+        flash(_("The file is larger than 5 MB: is it the participant report?"), "error")
+        return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
+    pending = PendingImport(
+        course_id=course.id,
+        created_by_id=current_user.id,
+        token=secrets.token_urlsafe(24),
+        purpose=f"zoom:{session.id}",
+        filename=(form.file.data.filename or "zoom.csv")[:200],
+        data=data,
+    )
+    db.session.add(pending)
+    db.session.commit()
+    threshold = form.threshold.data or attendance.default_threshold(session)
+    return redirect(
+        url_for(
+            "progress.zoom_preview",
+            course_id=course.id,
+            session_id=session.id,
+            token=pending.token,
+            threshold=threshold,
+        )
+    )
+
+
+@login_required
+def zoom_preview(course_id: int, session_id: int, token: str):
+    course, session = _course_and_session(course_id, session_id)
+    pending = db.session.scalar(
+        select(PendingImport).where(
+            PendingImport.token == token,
+            PendingImport.course_id == course.id,
+            PendingImport.purpose == f"zoom:{session.id}",
+            PendingImport.created_by_id == current_user.id,
+        )
+    ) or abort(404)
+    threshold = max(1, min(1440, request.values.get("threshold", attendance.default_threshold(session), type=int)))
+    try:
+        preview = attendance.preview_zoom(course, session, pending.data, threshold)
+    except ZoomReportError as error:
+        db.session.delete(pending)
+        db.session.commit()
+        flash(_("This file cannot be read as a Zoom participant report: %(error)s", error=str(error)), "error")
+        return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        manual = {
+            int(k.removeprefix("match-")): int(v)
+            for k, v in request.form.items()
+            if k.startswith("match-") and k.removeprefix("match-").isdigit() and v.isdigit()
+        }
+        present = attendance.apply_zoom(session, preview, manual, by=current_user.id)
+        db.session.delete(pending)
+        db.session.commit()
+        flash(_("Attendance recorded from Zoom: %(n)d present.", n=present), "success")
+        return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
+    return render_template(
+        "progress/zoom_preview.html",
+        course=course,
+        session=session,
+        preview=preview,
+        form=form,
+        token=token,
+        threshold=threshold,
+    )
