@@ -20,8 +20,9 @@ def test_seed_creates_a_course_shaped_like_november_2021_and_is_idempotent(app, 
     assert "coordinator@example.org" in result.output and data.DEMO_PASSWORD in result.output
     with app.app_context():
         first = _counts()
+        main = db.session.scalar(select(Course.id).where(Course.title == data.COURSE_TITLE))
         participants = db.session.scalars(
-            select(User).join(Enrolment).where(Enrolment.role == EnrolmentRole.PARTICIPANT)
+            select(User).join(Enrolment).where(Enrolment.role == EnrolmentRole.PARTICIPANT, Enrolment.course_id == main)
         ).all()
         assert len(participants) == 30
         assert len({user.country for user in participants}) == 7
@@ -39,7 +40,10 @@ def test_demo_schedule_is_dated_around_today(app, runner):
 
     runner.invoke(args=["demo", "seed"])
     with app.app_context():
-        sessions = db.session.scalars(select(LiveSession).order_by(LiveSession.starts_at)).all()
+        main = db.session.scalar(select(Course.id).where(Course.title == data.COURSE_TITLE))
+        sessions = db.session.scalars(
+            select(LiveSession).where(LiveSession.course_id == main).order_by(LiveSession.starts_at)
+        ).all()
         now = datetime.now(UTC)
         assert len(sessions) == 3
         assert sessions[0].ends_at < now < sessions[1].starts_at  # day 1 past, self-study under way
@@ -62,3 +66,13 @@ def test_demo_sign_ins_work(app, runner, client):
         response = client.post("/accounts/login", data={"email": email, "password": data.DEMO_PASSWORD})
         assert response.status_code == 302, email
         client.post("/accounts/logout")
+
+
+def test_demo_has_progress_attendance_and_trained_trainers(app, runner):
+    from trainer.progress.models import Attendance, Certificate, SectionProgress
+
+    runner.invoke(args=["demo", "seed"])
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Attendance.id))) >= 25
+        assert db.session.scalar(select(func.count(SectionProgress.id))) > 100
+        assert db.session.scalar(select(func.count(Certificate.id))) == 3

@@ -101,3 +101,13 @@ def test_completed_participants_see_their_certificate_on_the_course_page(app, cl
     client.post("/accounts/logout")
     page = login_as(setup["done"]).get(f"/courses/{setup['course']}/").get_data(as_text=True)
     assert "Your certificate" in page and "100% of the course material studied" in page
+
+
+def test_graduates_are_trained_trainers_on_their_profile(client, login_as, setup):
+    login_as(setup["coordinator"])
+    client.post(f"/courses/{setup['course']}/completion/issue")
+    client.post("/accounts/logout")
+    page = login_as(setup["done"]).get("/accounts/profile").get_data(as_text=True)
+    assert "Trained trainer" in page and "Module 4 ToT" in page
+    client.post("/accounts/logout")
+    assert "Trained trainer" not in login_as(setup["partly"]).get("/accounts/profile").get_data(as_text=True)

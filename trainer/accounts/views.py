@@ -75,7 +75,10 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), 422 if form.errors else 200
+    extras: dict = {}
+    for hook in current_app.extensions.get("accounts.profile_hooks", []):
+        extras.update(hook(current_user) or {})
+    return render_template("accounts/profile.html", form=form, **extras), 422 if form.errors else 200
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

@@ -144,3 +144,16 @@ APPLICATIONS = [
     ),
     ("Dorji Wangmo", "dorji.wangmo@example.org", "Thimphu Thromde", "city", "BT", "Asia/Thimphu", ""),
 ]
+
+DEMO_ANSWER = (
+    "Our city's DC bicycle: strong handlebars (the mayor's SDG plan), pedals that need work "
+    "(little budget for partnerships), and a good saddle with our long-time sister city."
+)
+
+# A finished one-day pilot in the Pacific, four months ago: its graduates are trained trainers.
+PILOT_TITLE = "Module 4 pilot — Pacific councils"
+PILOT_GRADUATES = [
+    ("Sione Fifita", "sione.fifita@example.org", "TO", "Pacific/Tongatapu"),
+    ("Mere Tuilagi", "mere.tuilagi@example.org", "WS", "Pacific/Apia"),
+    ("Jone Ratu", "jone.ratu@example.org", "FJ", "Pacific/Fiji"),
+]

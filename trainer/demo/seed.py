@@ -84,7 +84,73 @@ def seed_demo() -> SeedReport:
     _seed_meeting(course)
     _seed_schedule(course)
     _seed_registration(report, course)
+    _seed_progress(course)
+    _seed_pilot(report)
     return report
+
+
+def _seed_progress(course: Course) -> None:
+    """Day 1 is past: a Zoom-like register for it, and self-study at every stage."""
+    from trainer.progress import attendance, study
+    from trainer.progress.models import AttendanceStatus
+
+    module = get_registry().module(course.module_slug)
+    day1 = schedule.list_sessions(course.id)[0]
+    if attendance.register(day1):
+        return
+    people = attendance.participants(course.id)
+    for index, user in enumerate(people):
+        if user.email in data.NOT_JOINED:
+            continue
+        minutes = day1.minutes if index % 7 else (95 if index % 2 else 0)
+        status = (
+            AttendanceStatus.PRESENT
+            if minutes >= attendance.default_threshold(day1)
+            else AttendanceStatus.PARTIAL
+            if minutes
+            else AttendanceStatus.ABSENT
+        )
+        attendance.record(day1, user.id, status, minutes, by=None, source="zoom")
+        # Everyone studied some of chapters 1-2; a third are already into chapters 3-4.
+        for number, chapter in enumerate(module.chapters[: 2 + (index % 3 == 0) * 2], start=1):
+            done = chapter.sections if (index + number) % 4 else chapter.sections[: len(chapter.sections) // 2]
+            for section in done:
+                study.mark_section(user.id, chapter, section.id, True)
+            if (index + number) % 4 and number <= 2:
+                for exercise in study.individual_exercises(chapter):
+                    study.save_answer(user.id, chapter, exercise.id, data.DEMO_ANSWER)
+
+
+def _seed_pilot(report: SeedReport) -> None:
+    """A finished pilot course whose graduates hold certificates: trained trainers."""
+    from trainer.progress import attendance, completion, study
+    from trainer.progress.models import AttendanceStatus
+
+    if courses.get_course_by_title(data.PILOT_TITLE) is not None:
+        return
+    pilot = courses.create_course(
+        data.PILOT_TITLE,
+        "module-4",
+        "Pacific/Auckland",
+        status=CourseStatus.FINISHED,
+        contact_email=data.COORDINATOR[1],
+    )
+    module = get_registry().module("module-4")
+    start = localise(datetime.now(UTC), "Pacific/Auckland").date() - timedelta(days=120)
+    drafts = generate(Pattern.SINGLE_DAY, start, time(9), time(16), [c.slug for c in module.chapters])
+    day = schedule.save_session(pilot, drafts[0])
+    name, email, country, zone = data.TRAINERS[1]
+    courses.enrol(pilot, _person(report, name, email, country, zone), EnrolmentRole.TRAINER)
+    for name, email, country, zone in data.PILOT_GRADUATES:
+        user = _person(report, name, email, country, zone)
+        courses.enrol(pilot, user, EnrolmentRole.PARTICIPANT)
+        attendance.record(day, user.id, AttendanceStatus.PRESENT, day.minutes, by=None)
+        for chapter in module.chapters:
+            for section in chapter.sections:
+                study.mark_section(user.id, chapter, section.id, True)
+            for exercise in study.individual_exercises(chapter):
+                study.save_answer(user.id, chapter, exercise.id, data.DEMO_ANSWER)
+    completion.issue_certificates(pilot, module)
 
 
 def _seed_registration(report: SeedReport, course: Course) -> None:

@@ -151,11 +151,15 @@ def revoke(certificate: Certificate, reason: str) -> None:
     db.session.flush()
 
 
-def trained_trainer(user_id: int) -> list[Certificate]:
-    """The person's valid certificates: they are a trained trainer."""
-    return list(
-        db.session.scalars(select(Certificate).where(Certificate.user_id == user_id, Certificate.revoked_at.is_(None)))
+def trained_trainer(user_id: int) -> list[tuple[Certificate, str]]:
+    """The person's valid certificates with their courses' titles: they are a trained trainer."""
+    rows = db.session.execute(
+        select(Certificate, Course.title)
+        .join(Course, Course.id == Certificate.course_id)
+        .where(Certificate.user_id == user_id, Certificate.revoked_at.is_(None))
+        .order_by(Certificate.issued_at)
     )
+    return [(certificate, title) for certificate, title in rows]
 
 
 def chapter_states(module: Module, user_id: int) -> dict[str, ChapterState]:

@@ -21,7 +21,14 @@ def reader_progress(kind: str, module, chapter, user) -> dict:
     return {"progress": state, "progress_form": MarkForm(), "individual_exercises": study.individual_exercises(chapter)}
 
 
+def profile_certificates(user) -> dict:
+    from trainer.progress.completion import trained_trainer
+
+    return {"certificates": trained_trainer(user.id)}
+
+
 def init_app(app: Flask) -> None:
-    hooks = app.extensions.setdefault("content.reader_hooks", [])
-    if reader_progress not in hooks:
-        hooks.append(reader_progress)
+    for key, hook in (("content.reader_hooks", reader_progress), ("accounts.profile_hooks", profile_certificates)):
+        hooks = app.extensions.setdefault(key, [])
+        if hook not in hooks:
+            hooks.append(hook)
