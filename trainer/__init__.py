@@ -102,7 +102,8 @@ def register_cli(app: Flask) -> None:
     from trainer.content.cli import content_cli
     from trainer.demo.cli import demo_cli
     from trainer.mail.cli import mail_cli
-    from trainer.schedule.cli import schedule_cli, send_reminders
+    from trainer.progress.cli import send_reminders
+    from trainer.schedule.cli import schedule_cli
 
     mail_cli.add_command(send_reminders)
     app.cli.add_command(schedule_cli)

@@ -106,3 +106,36 @@ def test_module_page_shows_each_chapters_status(client, login_as, reader):
     client.post(f"{CH1}/sections/principles", data={"done": "1"})
     page = client.get("/modules/module-4/").get_data(as_text=True)
     assert "In progress (14%)" in page and page.count("Not started") == 5
+
+
+def test_participants_behind_get_one_nudge_before_the_session(app, runner, smtp_server, mail_to):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.schedule.helpers import CH, make_session
+    from trainer.timezones import localise
+
+    app.config.update(mail_to)
+    with app.app_context():
+        course = make_course(timezone="Asia/Jakarta")
+        soon = localise(datetime.now(UTC) + timedelta(days=2), "Asia/Jakarta")
+        make_session(course, soon.date(), soon.time().replace(second=0, microsecond=0, minute=0),
+                     (soon + timedelta(hours=2)).time().replace(second=0, microsecond=0, minute=0),
+                     chapters=CH[2:4], title="Day 2")
+        behind = make_participant(course, email="behind@example.org", timezone="Asia/Manila")
+        ready = make_participant(course, email="ready@example.org")
+        module = get_registry().module("module-4")
+        for chapter in module.chapters[2:4]:
+            for section in chapter.sections:
+                study.mark_section(ready.id, chapter, section.id, True)
+            for exercise in study.individual_exercises(chapter):
+                study.save_answer(ready.id, chapter, exercise.id, "x")
+        study.mark_section(behind.id, module.chapters[2], module.chapters[2].sections[0].id, True)
+        db.session.commit()
+    first = runner.invoke(args=["mail", "send-reminders"])
+    assert "1 study nudges queued" in first.output, first.output
+    assert "0 study nudges queued" in runner.invoke(args=["mail", "send-reminders"]).output
+    [nudge] = [m for m in smtp_server.inbox.to("behind@example.org") if m["Subject"].startswith("Before Day 2")]
+    text = nudge.get_body(("plain",)).get_content()
+    assert "3. How does Decentralized Cooperation work in practice?" in text and "% studied" in text
+    assert "/modules/module-4/how-dc-works-in-practice" in text and "Asia/Manila" in text
+    assert not [m for m in smtp_server.inbox.to("ready@example.org") if m["Subject"].startswith("Before")]

@@ -266,7 +266,7 @@ def test_reminders_go_once_per_person_and_version(app, runner, course, smtp_serv
         )
         db.session.commit()
     first = runner.invoke(args=["mail", "send-reminders"])
-    assert first.exit_code == 0 and "3 reminders queued for 1 sessions" in first.output
+    assert first.exit_code == 0 and "3 reminders queued for 1 sessions; 0 study nudges queued" in first.output
     assert "0 reminders queued" in runner.invoke(args=["mail", "send-reminders"]).output
     reminders = [m for m in smtp_server.inbox.to("sita@example.org") if m["Subject"].startswith("Reminder")]
     assert len(reminders) == 1

@@ -1,13 +1,10 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup
 
 from trainer.courses.services import get_course
-from trainer.extensions import db
-from trainer.mail.services import send_outbox
 from trainer.schedule.calendars import course_calendar
-from trainer.schedule.invites import queue_reminders
 
 schedule_cli = AppGroup("schedule", help="Course schedules and calendars.")
 
@@ -26,13 +23,3 @@ def ics(course_id: int, output: Path | None) -> None:
     else:
         output.write_bytes(body)
         click.echo(f"Wrote {output} ({len(body)} bytes).", err=True)
-
-
-@click.command("send-reminders")
-@with_appcontext
-def send_reminders() -> None:
-    """Queue reminders for live sessions coming up, then send due mail. Safe to run every few minutes."""
-    report = queue_reminders()
-    db.session.commit()
-    sent = send_outbox()
-    click.echo(f"{report.queued} reminders queued for {report.sessions} sessions; {sent.sent} messages sent.")
