@@ -82,9 +82,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    # Features whose views are still being written: their models must be known to migrations.
+    import trainer.experiences.models  # noqa: F401
+    import trainer.groups.models  # noqa: F401
     from trainer.accounts.views import bp as accounts_bp
     from trainer.content.views import bp as content_bp
     from trainer.courses.blueprint import bp as courses_bp
+    from trainer.experiences.views import bp as experiences_bp
     from trainer.home.views import bp as home_bp
     from trainer.progress.blueprint import bp as progress_bp
     from trainer.schedule.views import bp as schedule_bp
@@ -95,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(schedule_bp)
     app.register_blueprint(progress_bp)
+    app.register_blueprint(experiences_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Shared experiences: participants' own stories of decentralised cooperation, and comments."""

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("experiences", __name__, url_prefix="/courses/<int:course_id>/experiences", template_folder="templates")
