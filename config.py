@@ -78,6 +78,7 @@ class Config:
     CALENDAR_REFRESH_MINUTES = _int("CALENDAR_REFRESH_MINUTES", 360)
     REMINDER_HOURS = _int("REMINDER_HOURS", 24)
     NUDGE_DAYS = _int("NUDGE_DAYS", 3)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR")  # default: instance/uploads (outside the web root)
     CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "UCLG ASPAC")
 
     HSTS = False

@@ -111,3 +111,23 @@ def test_graduates_are_trained_trainers_on_their_profile(client, login_as, setup
     assert "Trained trainer" in page and "Module 4 ToT" in page
     client.post("/accounts/logout")
     assert "Trained trainer" not in login_as(setup["partly"]).get("/accounts/profile").get_data(as_text=True)
+
+
+def test_the_graduate_downloads_a_pdf_that_contains_their_name_and_code(app, client, login_as, setup):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    login_as(setup["coordinator"])
+    client.post(f"/courses/{setup['course']}/completion/issue")
+    client.post("/accounts/logout")
+    with app.app_context():
+        code = db.session.scalar(select(Certificate.code))
+    login_as(setup["done"])
+    response = client.get(f"/certificates/{code}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = PdfReader(BytesIO(response.data)).pages[0].extract_text()
+    assert "Complete Person" in text and code in text and "Module 4 ToT" in text
+    client.post("/accounts/logout")
+    login_as(setup["partly"])
+    assert client.get(f"/certificates/{code}.pdf").status_code == 403  # a classmate: not theirs to download

@@ -118,9 +118,14 @@ def test_participants_behind_get_one_nudge_before_the_session(app, runner, smtp_
     with app.app_context():
         course = make_course(timezone="Asia/Jakarta")
         soon = localise(datetime.now(UTC) + timedelta(days=2), "Asia/Jakarta")
-        make_session(course, soon.date(), soon.time().replace(second=0, microsecond=0, minute=0),
-                     (soon + timedelta(hours=2)).time().replace(second=0, microsecond=0, minute=0),
-                     chapters=CH[2:4], title="Day 2")
+        make_session(
+            course,
+            soon.date(),
+            soon.time().replace(second=0, microsecond=0, minute=0),
+            (soon + timedelta(hours=2)).time().replace(second=0, microsecond=0, minute=0),
+            chapters=CH[2:4],
+            title="Day 2",
+        )
         behind = make_participant(course, email="behind@example.org", timezone="Asia/Manila")
         ready = make_participant(course, email="ready@example.org")
         module = get_registry().module("module-4")

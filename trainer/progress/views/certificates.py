@@ -115,7 +115,7 @@ def pdf(code: str):
         require_course_teaching(course)
     if certificate.revoked_at is not None:
         abort(404)
-    from trainer.progress.certificate_pdf import CertificateData, render_certificate
+    from trainer.progress.certificate_pdf import CertificateData, MissingGlyphsError, render_certificate
     from trainer.timezones import localise
 
     person = db.session.get(User, certificate.user_id)
@@ -141,6 +141,13 @@ def pdf(code: str):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _organisation_name(person: User) -> str | None:
+    from trainer.accounts.models import Organisation
+
+    organisation = db.session.get(Organisation, person.organisation_id) if person.organisation_id else None
+    return organisation.name if organisation else None
 
 
 def _issuer() -> str:
