@@ -115,7 +115,7 @@ def pdf(code: str):
         require_course_teaching(course)
     if certificate.revoked_at is not None:
         abort(404)
-    from trainer.progress.certificate_pdf import CertificateData, MissingGlyphsError, render_certificate
+    from trainer.progress.certificate_pdf import CertificateData, render_certificate
     from trainer.timezones import localise
 
     person = db.session.get(User, certificate.user_id)
