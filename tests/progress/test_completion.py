@@ -131,3 +131,19 @@ def test_the_graduate_downloads_a_pdf_that_contains_their_name_and_code(app, cli
     client.post("/accounts/logout")
     login_as(setup["partly"])
     assert client.get(f"/certificates/{code}.pdf").status_code == 403  # a classmate: not theirs to download
+
+
+def test_a_name_no_font_can_draw_is_explained_not_a_500(app, client, login_as, setup, monkeypatch):
+    from trainer.progress import certificate_pdf
+
+    def missing(data):
+        raise certificate_pdf.MissingGlyphsError("王")
+
+    monkeypatch.setattr(certificate_pdf, "render_certificate", missing)
+    login_as(setup["coordinator"])
+    client.post(f"/courses/{setup['course']}/completion/issue")
+    with app.app_context():
+        code = db.session.scalar(select(Certificate.code))
+    response = client.get(f"/certificates/{code}.pdf")
+    assert response.status_code == 302
+    assert "fonts-noto-cjk" in client.get(response.headers["Location"]).get_data(as_text=True)

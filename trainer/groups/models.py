@@ -105,5 +105,3 @@ class Feedback(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="raise")
-
-

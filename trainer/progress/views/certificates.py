@@ -115,7 +115,7 @@ def pdf(code: str):
         require_course_teaching(course)
     if certificate.revoked_at is not None:
         abort(404)
-    from trainer.progress.certificate_pdf import CertificateData, render_certificate
+    from trainer.progress.certificate_pdf import CertificateData, MissingGlyphsError, render_certificate
     from trainer.timezones import localise
 
     person = db.session.get(User, certificate.user_id)
@@ -123,7 +123,7 @@ def pdf(code: str):
     first, last = _dates(course)
     data = CertificateData(
         name=person.name,
-        organisation=None,
+        organisation=_organisation_name(person),
         course_title=course.title,
         module_title=module.title if module else course.module_slug,
         first_day=localise(first or certificate.issued_at, course.timezone).date(),
@@ -135,9 +135,20 @@ def pdf(code: str):
         issued_on=localise(certificate.issued_at, course.timezone).date(),
         issuer=_issuer(),
     )
+    try:
+        body = render_certificate(data)
+    except MissingGlyphsError:
+        flash(
+            _(
+                "This name needs a font the server does not have (ask the administrator to install Debian's "
+                "fonts-noto-cjk). The certificate itself is valid."
+            ),
+            "error",
+        )
+        return redirect(url_for("progress.verify", code=certificate.code))
     filename = f"certificate-{certificate.code}.pdf"
     return Response(
-        render_certificate(data),
+        body,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
