@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     from trainer import accounts
     from trainer.content import registry
     from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from trainer.groups import hooks as groups_hooks
     from trainer.i18n import select_locale, select_timezone
     from trainer.mail import hooks as mail_hooks
     from trainer.progress import hooks as progress_hooks
@@ -79,16 +80,17 @@ def register_extensions(app: Flask) -> None:
     mail_hooks.init_app(app)
     schedule_hooks.init_app(app)
     progress_hooks.init_app(app)
+    groups_hooks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     # Features whose views are still being written: their models must be known to migrations.
     import trainer.experiences.models  # noqa: F401
-    import trainer.groups.models  # noqa: F401
     from trainer.accounts.views import bp as accounts_bp
     from trainer.content.views import bp as content_bp
     from trainer.courses.blueprint import bp as courses_bp
     from trainer.experiences.views import bp as experiences_bp
+    from trainer.groups.views import bp as groups_bp
     from trainer.home.views import bp as home_bp
     from trainer.progress.blueprint import bp as progress_bp
     from trainer.schedule.views import bp as schedule_bp
@@ -100,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(schedule_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(experiences_bp)
+    app.register_blueprint(groups_bp)
 
 
 def register_cli(app: Flask) -> None:

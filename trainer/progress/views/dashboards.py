@@ -12,15 +12,18 @@ from trainer.courses.services import get_course
 from trainer.extensions import db
 from trainer.permissions import coordinator_required, course_role, require_course_teaching
 from trainer.progress import reports, study
+from trainer.progress.groups_view import group_members, list_groups
 from trainer.progress.models import Attendance
 from trainer.schedule.services import list_sessions
 
 
-def filters_from_request() -> reports.Filters:
+def filters_from_request(course_id: int) -> reports.Filters:
     sort = request.args.get("sort", "name")
+    group_id = request.args.get("group", type=int)
     return reports.Filters(
         country=request.args.get("country") or None,
         organisation_id=request.args.get("organisation", type=int),
+        user_ids=frozenset(group_members(course_id, group_id)) if group_id else None,
         sort=sort if sort in reports.SORTS else "name",
         descending=request.args.get("desc") == "1",
     )
@@ -36,7 +39,7 @@ def _course(course_id: int) -> Course:
 def course_dashboard(course_id: int):
     course = _course(course_id)
     module = get_registry().module(course.module_slug)
-    filters = filters_from_request()
+    filters = filters_from_request(course.id)
     matrix = reports.course_matrix(course, module, filters, page=request.args.get("page", 1, type=int))
     countries, organisations = reports.filter_options(course.id)
     return render_template(
@@ -47,13 +50,15 @@ def course_dashboard(course_id: int):
         filters=filters,
         countries=sorted(countries, key=country_name),
         organisations=organisations,
+        groups=list_groups(course.id),
+        group_id=request.args.get("group", type=int),
     )
 
 
 @login_required
 def course_dashboard_csv(course_id: int):
     course = _course(course_id)
-    body = reports.matrix_csv(course, get_registry().module(course.module_slug), filters_from_request())
+    body = reports.matrix_csv(course, get_registry().module(course.module_slug), filters_from_request(course.id))
     return Response(
         body,
         mimetype="text/csv",

@@ -1,0 +1,323 @@
+"""Breakout groups, group exercises and the groups' shared submissions."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from trainer.content.markdown import render_user_markdown
+from trainer.content.registry import get_registry
+from trainer.courses.models import Course
+from trainer.courses.services import get_course
+from trainer.dbtypes import utcnow
+from trainer.extensions import db
+from trainer.groups import services, work
+from trainer.groups.forming import zoom_breakout_csv
+from trainer.groups.forms import (
+    AttachmentForm,
+    AutoForm,
+    ConfirmForm,
+    FeedbackForm,
+    NameForm,
+    OpenExerciseForm,
+    SubmissionForm,
+)
+from trainer.groups.models import Attachment, Submission
+from trainer.permissions import can_teach_course, require_course_teaching, require_course_view
+from trainer.schedule.services import list_sessions
+from trainer.timezones import LocalTimeError, local_to_utc
+
+bp = Blueprint("groups", __name__, url_prefix="/courses/<int:course_id>/groups", template_folder="templates")
+
+
+def _course(course_id: int, teach: bool = False) -> Course:
+    course = get_course(course_id) or abort(404)
+    (require_course_teaching if teach else require_course_view)(course)
+    return course
+
+
+@bp.get("/")
+@login_required
+def index(course_id: int):
+    course = _course(course_id)
+    teaching = can_teach_course(current_user, course)
+    views, ungrouped = services.list_groups(course.id)
+    mine = services.group_of(course.id, current_user.id)
+    if not teaching:
+        views = [view for view in views if mine and view.group.id == mine.id]
+    module = get_registry().module(course.module_slug)
+    return render_template(
+        "groups/index.html",
+        course=course,
+        module=module,
+        groups=views,
+        ungrouped=ungrouped,
+        teaching=teaching,
+        mine=mine,
+        exercises=work.list_exercises(course.id),
+        submissions=work.submissions_by_exercise(course.id),
+        now=utcnow(),
+        auto_form=AutoForm(),
+        name_form=NameForm(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/auto")
+@login_required
+def auto(course_id: int):
+    course = _course(course_id, teach=True)
+    form = AutoForm()
+    if form.validate_on_submit():
+        try:
+            created = services.auto_form(course, groups=form.groups.data, size=form.size.data, seed=form.seed.data or 0)
+        except services.GroupError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d groups formed, mixing countries and organisations.", n=len(created)), "success")
+    else:
+        for errors in form.errors.values():
+            flash(str(errors[0]), "error")
+    return redirect(url_for("groups.index", course_id=course.id))
+
+
+@bp.post("/new")
+@login_required
+def new_group(course_id: int):
+    course = _course(course_id, teach=True)
+    form = NameForm()
+    if form.validate_on_submit():
+        services.create_group(course, form.name.data)
+        db.session.commit()
+    else:
+        flash(_("Give the group a name."), "error")
+    return redirect(url_for("groups.index", course_id=course.id))
+
+
+@bp.post("/<int:group_id>/rename")
+@login_required
+def rename(course_id: int, group_id: int):
+    course = _course(course_id, teach=True)
+    group = services.get_group(course.id, group_id) or abort(404)
+    form = NameForm()
+    if form.validate_on_submit():
+        services.rename(group, form.name.data)
+        db.session.commit()
+    return redirect(url_for("groups.index", course_id=course.id))
+
+
+@bp.post("/move")
+@login_required
+def move(course_id: int):
+    course = _course(course_id, teach=True)
+    if ConfirmForm().validate_on_submit():
+        user_id = request.form.get("user_id", type=int)
+        group_id = request.form.get("group_id", type=int) or None
+        enrolled = {u.id for view in services.list_groups(course.id)[0] for u, _o in view.members}
+        enrolled |= {u.id for u, _o in services.list_groups(course.id)[1]}
+        if user_id not in enrolled:
+            abort(404)
+        try:
+            services.move(course, user_id, group_id)
+        except services.GroupError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    return redirect(url_for("groups.index", course_id=course.id) + "#groups")
+
+
+@bp.get("/zoom.csv")
+@login_required
+def zoom_csv(course_id: int):
+    course = _course(course_id, teach=True)
+    return Response(
+        zoom_breakout_csv(services.zoom_rows(course.id)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="course-{course.id}-breakout-rooms.csv"'},
+    )
+
+
+@bp.get("/print")
+@login_required
+def printable(course_id: int):
+    course = _course(course_id, teach=True)
+    views, ungrouped = services.list_groups(course.id)
+    return render_template("groups/print.html", course=course, groups=views, ungrouped=ungrouped, now=utcnow())
+
+
+@bp.route("/exercises/new", methods=["GET", "POST"])
+@login_required
+def open_exercise(course_id: int):
+    course = _course(course_id, teach=True)
+    module = get_registry().module(course.module_slug) or abort(404)
+    sessions = [s for s in list_sessions(course.id) if not s.cancelled]
+    form = OpenExerciseForm()
+    form.exercise_id.choices = [
+        SelectChoice(e.id, f"{c.number}. {e.title}") for c in module.chapters for e in c.exercises if e.mode == "group"
+    ]
+    form.session_id.choices = [SelectChoice(0, _("Self-study"))] + [SelectChoice(s.id, s.title) for s in sessions]
+    if form.validate_on_submit():
+        try:
+            due_at = local_to_utc(form.due_day.data, form.due_time.data, course.timezone)
+            work.open_exercise(
+                course,
+                module,
+                form.exercise_id.data,
+                due_at,
+                session_id=form.session_id.data or None,
+                instructions=form.instructions.data or "",
+                by=current_user.id,
+            )
+        except LocalTimeError:
+            form.due_time.errors = [_("That time does not exist, or happens twice, in %(zone)s.", zone=course.timezone)]
+        except work.WorkError as error:
+            form.exercise_id.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("The exercise is open for every group."), "success")
+            return redirect(url_for("groups.index", course_id=course.id))
+    return render_template("groups/open_exercise.html", course=course, form=form), 422 if form.errors else 200
+
+
+def _submission_context(course_id: int, exercise_id: int, group_id: int):
+    """Load and check: members and the course's trainers see a submission; others only when shared."""
+    course = _course(course_id)
+    exercise = work.get_exercise(course.id, exercise_id) or abort(404)
+    group = services.get_group(course.id, group_id) or abort(404)
+    member = current_user.id in services.member_ids(group.id)
+    teaching = can_teach_course(current_user, course)
+    submission = db.session.scalar(
+        select(Submission).where(Submission.group_exercise_id == exercise.id, Submission.group_id == group.id)
+    )
+    shared = submission is not None and submission.shared_with_course
+    if not (member or teaching or shared):
+        abort(404)
+    return course, exercise, group, submission, member, teaching
+
+
+@bp.route("/exercises/<int:exercise_id>/<int:group_id>", methods=["GET", "POST"])
+@login_required
+def submission(course_id: int, exercise_id: int, group_id: int):
+    course, exercise, group, submission, member, teaching = _submission_context(course_id, exercise_id, group_id)
+    form = SubmissionForm()
+    conflict = None
+    if request.method == "POST":
+        if not member:
+            abort(403)
+        if form.validate_on_submit():
+            submission = submission or work.get_submission(exercise, group)
+            base = int(form.base_version.data) if (form.base_version.data or "").isdigit() else -1
+            try:
+                conflict = work.save(submission, form.text.data or "", base, current_user)
+            except work.WorkError as error:
+                form.text.errors = [str(error)]
+            else:
+                if conflict is None:
+                    db.session.commit()
+                    flash(_("Saved as version %(n)d.", n=submission.version), "success")
+                    return redirect(
+                        url_for("groups.submission", course_id=course.id, exercise_id=exercise.id, group_id=group.id)
+                    )
+    if conflict is None and request.method == "GET" or not form.text.data:
+        form.text.data = submission.text if submission else ""
+    form.base_version.data = str(conflict.their_version if conflict else (submission.version if submission else 0))
+    return _render_submission(course, exercise, group, submission, member, teaching, form, conflict)
+
+
+def _render_submission(course, exercise, group, submission, member, teaching, form, conflict):
+    module = get_registry().module(course.module_slug)
+    content = module.exercise(exercise.exercise_id) if module else None
+    status = 409 if conflict else (422 if form.errors else 200)
+    return render_template(
+        "groups/submission.html",
+        course=course,
+        exercise=exercise,
+        content=content,
+        group=group,
+        submission=submission,
+        member=member,
+        teaching=teaching,
+        form=form,
+        conflict=conflict,
+        rendered=render_user_markdown(submission.text) if submission and submission.text else None,
+        theirs=render_user_markdown(conflict.theirs) if conflict else None,
+        versions=work.versions(submission) if submission else [],
+        attachments=work.attachments(submission.id) if submission else [],
+        feedback=[(f, render_user_markdown(f.text)) for f in work.feedback_for(submission.id)] if submission else [],
+        attachment_form=AttachmentForm(),
+        feedback_form=FeedbackForm(),
+        confirm=ConfirmForm(),
+        instructions=render_user_markdown(exercise.instructions) if exercise.instructions else None,
+    ), status
+
+
+@bp.post("/exercises/<int:exercise_id>/<int:group_id>/share")
+@login_required
+def share(course_id: int, exercise_id: int, group_id: int):
+    course, exercise, group, submission, member, teaching = _submission_context(course_id, exercise_id, group_id)
+    if not (member or teaching):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        submission = submission or work.get_submission(exercise, group)
+        submission.shared_with_course = not submission.shared_with_course
+        db.session.commit()
+    return redirect(url_for("groups.submission", course_id=course.id, exercise_id=exercise.id, group_id=group.id))
+
+
+@bp.post("/exercises/<int:exercise_id>/<int:group_id>/attachments")
+@login_required
+def attach(course_id: int, exercise_id: int, group_id: int):
+    course, exercise, group, submission, member, _teaching = _submission_context(course_id, exercise_id, group_id)
+    if not member:
+        abort(403)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        submission = submission or work.get_submission(exercise, group)
+        try:
+            work.add_attachment(
+                submission, form.file.data.filename, form.file.data.read(work.MAX_ATTACHMENT + 1), current_user
+            )
+        except work.WorkError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("File attached."), "success")
+    else:
+        flash(_("Choose a file."), "error")
+    return redirect(url_for("groups.submission", course_id=course.id, exercise_id=exercise.id, group_id=group.id))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download(course_id: int, attachment_id: int):
+    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    submission = db.session.get(Submission, attachment.submission_id)
+    exercise = work.get_exercise(course_id, submission.group_exercise_id) or abort(404)
+    _submission_context(course_id, exercise.id, submission.group_id)
+    return send_file(
+        work.attachment_path(attachment),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+
+
+@bp.post("/exercises/<int:exercise_id>/<int:group_id>/feedback")
+@login_required
+def feedback(course_id: int, exercise_id: int, group_id: int):
+    course, exercise, group, submission, _member, teaching = _submission_context(course_id, exercise_id, group_id)
+    if not teaching:
+        abort(403)
+    form = FeedbackForm()
+    if form.validate_on_submit() and submission is not None:
+        module = get_registry().module(course.module_slug)
+        title = module.exercise(exercise.exercise_id).title if module else exercise.exercise_id
+        work.add_feedback(submission, form.text.data, current_user, course, title)
+        db.session.commit()
+        flash(_("Feedback saved; the group is told by email."), "success")
+    else:
+        flash(_("Write the feedback first."), "error")
+    return redirect(url_for("groups.submission", course_id=course.id, exercise_id=exercise.id, group_id=group.id))
