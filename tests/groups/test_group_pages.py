@@ -10,7 +10,7 @@ from tests.smtp import text_of
 from trainer.accounts.organisations import get_or_create_organisation
 from trainer.extensions import db
 from trainer.groups import services
-from trainer.groups.models import BreakoutGroup, GroupExercise, GroupMember, Submission, SubmissionVersion
+from trainer.groups.models import BreakoutGroup, GroupExercise, Submission, SubmissionVersion
 from trainer.mail.models import OutboxMessage
 
 EXERCISE = "c1-principles-card-game"  # a group exercise in chapter 1
