@@ -41,4 +41,6 @@ class AttachmentForm(FlaskForm):
 
 
 class FeedbackForm(FlaskForm):
-    text = TextAreaField(_l("Feedback"), validators=[DataRequired(_l("Write the feedback.")), Length(max=10_000)])
+    text = TextAreaField(
+        _l("Feedback"), id="feedback-text", validators=[DataRequired(_l("Write the feedback.")), Length(max=10_000)]
+    )
