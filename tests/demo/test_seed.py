@@ -76,3 +76,14 @@ def test_demo_has_progress_attendance_and_trained_trainers(app, runner):
         assert db.session.scalar(select(func.count(Attendance.id))) >= 25
         assert db.session.scalar(select(func.count(SectionProgress.id))) > 100
         assert db.session.scalar(select(func.count(Certificate.id))) == 3
+
+
+def test_demo_has_balanced_groups_and_group_work(app, runner):
+    from trainer.groups.models import BreakoutGroup, Feedback, GroupExercise, Submission
+
+    runner.invoke(args=["demo", "seed"])
+    with app.app_context():
+        assert db.session.scalar(select(func.count(BreakoutGroup.id))) == 5
+        assert db.session.scalar(select(func.count(GroupExercise.id))) == 2
+        assert db.session.scalar(select(func.count(Submission.id)).where(Submission.version > 0)) == 5
+        assert db.session.scalar(select(func.count(Feedback.id))) == 3

@@ -157,3 +157,17 @@ PILOT_GRADUATES = [
     ("Mere Tuilagi", "mere.tuilagi@example.org", "WS", "Pacific/Apia"),
     ("Jone Ratu", "jone.ratu@example.org", "FJ", "Pacific/Fiji"),
 ]
+
+GROUP_ANSWERS = [
+    "**Solidarity**: helping a partner city because its problems are also ours.\n\n"
+    "**Horizontal relationships**: no donor and receiver; both cities bring something.",
+    "**Solidarity**: helping a partner city because its problems are also ours.\n\n"
+    "**Horizontal relationships**: no donor and receiver; both cities bring something.\n\n"
+    "**Participation**: residents and local groups help decide. Hardest for us: participation, "
+    "because our partnership meetings are between officials only.",
+]
+FEEDBACK = [
+    "Clear definitions in your own words. For the plenary, add one example from a member's city.",
+    "Good choice of the hardest principle. What would change if residents joined the next exchange visit?",
+    "Well done. Check the definition of geographic alliance against section 2 of chapter 1.",
+]

@@ -85,8 +85,42 @@ def seed_demo() -> SeedReport:
     _seed_schedule(course)
     _seed_registration(report, course)
     _seed_progress(course)
+    _seed_groups(course)
     _seed_pilot(report)
     return report
+
+
+def _seed_groups(course: Course) -> None:
+    """Five balanced groups; day 1's two group exercises with versions, feedback and a shared one."""
+    from trainer.groups import services as groups
+    from trainer.groups import work
+
+    if groups.list_groups(course.id)[0]:
+        return
+    module = get_registry().module(course.module_slug)
+    formed = groups.auto_form(course, groups=5, seed=2021)
+    trainer = accounts.get_user_by_email(data.TRAINERS[0][1])
+    day1, day2 = schedule.list_sessions(course.id)[:2]
+    card_game = work.open_exercise(
+        course, module, "c1-principles-card-game", day1.ends_at, session_id=day1.id, instructions="", by=trainer.id
+    )
+    work.open_exercise(
+        course,
+        module,
+        "c3-gear-check",
+        day2.ends_at,
+        session_id=day2.id,
+        instructions="Bring one partnership from your own city.",
+        by=trainer.id,
+    )
+    for index, group in enumerate(formed):
+        members = [db.session.get(User, uid) for uid in groups.member_ids(group.id)]
+        submission = work.get_submission(card_game, group)
+        for version, text in enumerate(data.GROUP_ANSWERS[: 1 + index % 2]):
+            work.save(submission, text, version, members[version % len(members)])
+        if index < 3:
+            work.add_feedback(submission, data.FEEDBACK[index], trainer, course, "The principles card game")
+        submission.shared_with_course = index == 0
 
 
 def _seed_progress(course: Course) -> None:
