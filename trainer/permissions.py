@@ -48,12 +48,16 @@ def can_read_roster(user, course: Course) -> bool:
 
 
 def course_role(user, course_id: int) -> EnrolmentRole | None:
-    """The user's role in a course, or None when they are not enrolled in it."""
+    """The user's role in a course, or None when they are not enrolled in it (once per request)."""
     if not user.is_authenticated:
         return None
-    return db.session.scalar(
-        select(Enrolment.role).where(Enrolment.course_id == course_id, Enrolment.user_id == user.id)
-    )
+    cache = g.setdefault("course_role_cache", {})
+    key = (user.id, course_id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Enrolment.role).where(Enrolment.course_id == course_id, Enrolment.user_id == user.id)
+        )
+    return cache[key]
 
 
 def can_view_course(user, course: Course) -> bool:

@@ -78,3 +78,12 @@ def test_cli_creates_a_coordinator_scoped_to_an_association(app, runner, coordin
     assert bad.exit_code != 0 and "No local-government association" in bad.output
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id)).where(User.email == "x@example.org")) == 0
+
+
+def test_roster_title_is_only_the_title(app, client, login_as, coordinator):
+    with app.app_context():
+        course_id = make_course(title="Module 4 ToT").id
+        db.session.commit()
+    page = login_as(coordinator).get(f"/courses/{course_id}/people/").get_data(as_text=True)
+    assert "<title>People · Module 4 ToT · trainer</title>" in page
+    assert page.count('id="seats-title"') == 1

@@ -14,6 +14,7 @@ from trainer.courses import services as courses
 from trainer.courses.models import Application, AssociationSeats, Course, CourseStatus, EnrolmentRole
 from trainer.dbtypes import utcnow
 from trainer.demo import data
+from trainer.experiences.demo import seed_experiences
 from trainer.extensions import db
 from trainer.mail.models import OutboxMessage
 from trainer.schedule import services as schedule
@@ -86,6 +87,7 @@ def seed_demo() -> SeedReport:
     _seed_registration(report, course)
     _seed_progress(course)
     _seed_groups(course)
+    seed_experiences(course)
     _seed_pilot(report)
     return report
 
