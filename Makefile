@@ -8,9 +8,9 @@ PORT ?= 5000
 export FLASK_APP := trainer
 export TRAINER_ENV ?= development
 
-.PHONY: run install install-dev serve seed migrate content test test-postgres test-all lint format bench clean
+.PHONY: run install install-dev serve seed migrate content translations extract-messages test test-postgres test-all lint format bench clean
 
-run: install migrate content seed serve
+run: install translations migrate content seed serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+translations: install
+	$(BIN)/pybabel compile -d trainer/translations -q
+
 migrate: install
 	$(BIN)/flask db upgrade
 
@@ -39,11 +42,11 @@ seed: install
 serve: install
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-dev
+test: install-dev translations
 	scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
-test-postgres: install-dev
+test-postgres: install-dev translations
 	scripts/ensure-chromium.sh
 	scripts/with-postgres.sh $(BIN)/pytest
 
@@ -62,3 +65,7 @@ clean:
 
 bench: install-dev
 	$(BIN)/python bench/chapter_page.py
+
+extract-messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output -o trainer/translations/messages.pot .
+	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations --no-fuzzy-matching

@@ -23,6 +23,23 @@ from trainer.content.versions import forget_known_dates
 from trainer.extensions import db
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """`make test` compiles the catalogs; this keeps a bare `pytest` run working too."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path("trainer/translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

@@ -16,6 +16,9 @@ from flask_login import current_user
 from trainer.countries import country_name as _country_name
 from trainer.timezones import all_zones, localise, utc_offset_label, zone_label
 
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}  # each in its own language: not translated
+
 
 def select_locale() -> str | None:
     if not has_request_context():
@@ -23,6 +26,8 @@ def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    if request.cookies.get(LANGUAGE_COOKIE) in languages:  # a visitor's choice in the header
+        return request.cookies[LANGUAGE_COOKIE]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -77,4 +82,5 @@ def init_app(app: Flask) -> None:
         zone_label=zone_label,
         all_zones=all_zones,
         country_name=lambda code: _country_name(code, str(get_locale() or "en")),
+        language_names=LANGUAGE_NAMES,
     )

@@ -69,7 +69,8 @@ def test_highlighted_posts_are_pinned_with_a_badge_until_unhighlighted(app, data
 
     listing = _as(app, data["participant"]).get(index).get_data(as_text=True)
     pinned = listing[listing.index('id="pinned-title"') :]
-    assert "Dhulikhel VLR" in pinned and '<span class="badge badge-highlight">For the next live session</span>' in pinned
+    assert "Dhulikhel VLR" in pinned
+    assert '<span class="badge badge-highlight">For the next live session</span>' in pinned
 
     trainer.post(f"{post}/unhighlight")
     listing = _as(app, data["participant"]).get(index).get_data(as_text=True)

@@ -1,6 +1,7 @@
 """Reading and writing users. Services flush; the caller commits."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,9 +51,9 @@ def authenticate(email: str, password: str) -> User | None:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at most {MAX_PASSWORD_LENGTH} characters.")
+        raise AccountError(_("The password must have at most %(n)d characters.", n=MAX_PASSWORD_LENGTH))
 
 
 def create_user(
@@ -69,7 +70,7 @@ def create_user(
     is_focal_point: bool = False,
 ) -> User:
     if get_user_by_email(email) is not None:
-        raise AccountError(f"An account with the email {normalise_email(email)} already exists.")
+        raise AccountError(_("An account with the email %(email)s already exists.", email=normalise_email(email)))
     user = User(
         email=normalise_email(email),
         name=name.strip(),

@@ -7,6 +7,7 @@ from trainer.accounts.forms import AcceptInvitationForm, LoginForm, LogoutForm, 
 from trainer.accounts.invitations import accept_invitation as accept
 from trainer.accounts.invitations import find_invitation
 from trainer.extensions import db, limiter
+from trainer.i18n import LANGUAGE_COOKIE
 from trainer.security import is_safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts", template_folder="templates")
@@ -110,3 +111,24 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/organisations/<int:organisation_id>", view_func=organisation_views.edit_organisation, methods=["GET", "POST"]
 )
+
+
+@bp.post("/language")
+def change_language():
+    """The header's language switcher: for visitors a cookie, for people signed in their profile too."""
+    language = request.form.get("language", "")
+    target = request.form.get("next", "")
+    response = redirect(target if is_safe_next(target) else url_for("home.index"))
+    if language in current_app.config["LANGUAGES"] and LogoutForm().validate_on_submit():
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return response

@@ -94,6 +94,7 @@ def load_module(folder: Path) -> Module:
     chapters = [_render_chapter(folder.name, draft, notes.get(draft.meta["number"]), errors) for draft in drafts]
     _check_links(drafts, chapters, errors)
     _check_unique_block_ids(drafts, errors)
+    localized, translations = _load_languages(folder, chapters, errors)
     if errors or meta is None:
         raise ContentInvalid(errors)
     return Module(
@@ -107,6 +108,8 @@ def load_module(folder: Path) -> Module:
         sources_html=tuple(md.render_inline(source) for source in meta["sources"]),
         chapters=tuple(chapters),
         path=folder,
+        localized=localized,
+        translations=translations,
     )
 
 
@@ -350,6 +353,66 @@ def _anchors(chapter: Chapter) -> set[str]:
         elif getattr(part, "id", None):
             ids.add(part.id)
     return ids
+
+
+# -- other languages -----------------------------------------------------------------------
+
+LANGUAGE_FOLDER = re.compile(r"^[a-z]{2,3}$")
+LOCALIZED_KEYS = (set(), {"title", "summary"})
+
+
+def _load_languages(folder: Path, originals: list[Chapter], errors) -> tuple[dict, dict]:
+    """Chapters in other languages, in `<module>/<language>/`, each matching its original:
+    same number, slug, section ids and block ids, so progress and links are the same."""
+    localized, translations = {}, {}
+    by_name = {chapter.source_path.name: chapter for chapter in originals}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and LANGUAGE_FOLDER.match(p.name)):
+        meta_path = sub / MODULE_FILE
+        if meta_path.is_file():
+            data, key_lines = _read_yaml(meta_path, meta_path.read_text(encoding="utf-8"), 1, errors)
+            if data is not None and _check_keys(meta_path, data, key_lines, LOCALIZED_KEYS, "module.yml", errors):
+                localized[sub.name] = {key: str(value) for key, value in data.items()}
+        chapters = {}
+        for path in sorted(sub.glob("*.md")):
+            original = by_name.get(path.name)
+            if original is None:
+                errors.append(ContentError(path, 0, f"no chapter {path.name} in the original language to translate"))
+                continue
+            draft = _read_chapter(path, errors)
+            if draft is None:
+                continue
+            chapter = _render_chapter(folder.name, draft, None, errors)
+            if _matches(path, draft, chapter, original, errors):
+                chapters[chapter.slug] = chapter
+        translations[sub.name] = chapters
+    return localized, translations
+
+
+def _matches(path: Path, draft: _Draft, chapter: Chapter, original: Chapter, errors) -> bool:
+    before = len(errors)
+    if [s.id for s in chapter.sections] != [s.id for s in original.sections]:
+        errors.append(
+            ContentError(
+                path,
+                1,
+                "the sections' ids must be those of the original, in the same order: "
+                + ", ".join(s.id for s in original.sections),
+            )
+        )
+    ids = {getattr(p, "id", None) for p in chapter.parts} - {None}
+    original_ids = {getattr(p, "id", None) for p in original.parts} - {None}
+    if ids != original_ids:
+        errors.append(
+            ContentError(
+                path,
+                1,
+                "the exercises and case studies must keep the original's ids: " + ", ".join(sorted(original_ids)),
+            )
+        )
+    for line, target, _anchor in draft.links:
+        if not CHAPTER_FILE.match(target):
+            errors.append(ContentError(path, line, f"link to '{target}', which is not a chapter"))
+    return len(errors) == before
 
 
 # -- rendering -----------------------------------------------------------------------------

@@ -120,10 +120,27 @@ class Module:
     sources_html: tuple[str, ...]
     chapters: tuple[Chapter, ...]
     path: Path
+    # Other languages: {"id": {"title": ..., "summary": ...}} and {"id": {slug: Chapter}}.
+    localized: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+    translations: dict[str, dict[str, Chapter]] = field(default_factory=dict, repr=False, compare=False)
     _by_slug: dict[str, Chapter] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_slug.update({chapter.slug: chapter for chapter in self.chapters})
+
+    def chapter_in(self, slug: str, language: str) -> tuple[Chapter | None, bool]:
+        """The chapter in the reader's language, or the original, and whether it fell back."""
+        original = self._by_slug.get(slug)
+        if original is None or language == self.language:
+            return original, False
+        translated = self.translations.get(language, {}).get(slug)
+        return (translated, False) if translated else (original, True)
+
+    def title_in(self, language: str) -> str:
+        return self.localized.get(language, {}).get("title") or self.title
+
+    def summary_in(self, language: str) -> str:
+        return self.localized.get(language, {}).get("summary") or self.summary
 
     def chapter(self, slug: str) -> Chapter | None:
         return self._by_slug.get(slug)

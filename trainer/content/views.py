@@ -35,6 +35,7 @@ def _chapter_body(module: Module, chapter: Chapter, show_notes: bool) -> Markup:
         body = Markup(
             render_template(
                 "content/_chapter_body.html",
+                chapter_language=_chapter_language(module, chapter),
                 module=module,
                 chapter=chapter,
                 previous=previous,
@@ -46,11 +47,27 @@ def _chapter_body(module: Module, chapter: Chapter, show_notes: bool) -> Markup:
     return body
 
 
+def _chapter_language(module: Module, chapter: Chapter) -> str:
+    for language, chapters in module.translations.items():
+        if chapters.get(chapter.slug) is chapter:
+            return language
+    return module.language
+
+
 @bp.get("/")
 @login_required
 def index():
     modules = list(get_registry().modules().values())
-    return render_template("content/index.html", modules=modules)
+    return render_template("content/index.html", modules=modules, language=reader_language())
+
+
+def reader_language() -> str:
+    return str(get_locale() or "en").split("_")[0]
+
+
+def localized_chapters(module: Module) -> list[Chapter]:
+    """The module's chapters in the reader's language where they exist."""
+    return [module.chapter_in(chapter.slug, reader_language())[0] for chapter in module.chapters]
 
 
 def reader_extras(kind: str, module: Module, chapter: Chapter | None = None) -> dict:
@@ -66,27 +83,37 @@ def reader_extras(kind: str, module: Module, chapter: Chapter | None = None) -> 
 @login_required
 def module(module_slug: str):
     module = _module_or_404(module_slug)
-    return render_template("content/module.html", module=module, **reader_extras("module", module))
+    return render_template(
+        "content/module.html",
+        module=module,
+        chapters=localized_chapters(module),
+        language=reader_language(),
+        **reader_extras("module", module),
+    )
 
 
 @bp.get("/<module_slug>/<chapter_slug>")
 @login_required
 def chapter(module_slug: str, chapter_slug: str):
     module = _module_or_404(module_slug)
-    chapter = module.chapter(chapter_slug)
-    if chapter is None:
+    original = module.chapter(chapter_slug)
+    if original is None:
         abort(404)
+    chapter, fell_back = module.chapter_in(chapter_slug, reader_language())
     changed_at, recorded = chapter_changed_at(chapter)
     if recorded:
         db.session.commit()
     show_notes = can_see_trainer_notes(current_user, module.slug)
-    extras = reader_extras("chapter", module, chapter)
+    # Progress is per chapter whatever the language read: hooks get the original.
+    extras = reader_extras("chapter", module, original)
     return render_template(
         "content/chapter.html",
         module=module,
         chapter=chapter,
         changed_at=changed_at,
         body=_chapter_body(module, chapter, show_notes),
+        fell_back=fell_back,
+        language=reader_language(),
         **extras,
     )
 
@@ -96,7 +123,13 @@ def chapter(module_slug: str, chapter_slug: str):
 def print_module(module_slug: str):
     module = _module_or_404(module_slug)
     with_notes = request.args.get("notes") == "1" and can_see_trainer_notes(current_user, module.slug)
-    return render_template("content/print.html", module=module, with_notes=with_notes)
+    return render_template(
+        "content/print.html",
+        module=module,
+        chapters=localized_chapters(module),
+        language=reader_language(),
+        with_notes=with_notes,
+    )
 
 
 def render_invalid_content(invalid):
