@@ -23,6 +23,11 @@ class Experience(db.Model):
     chapter_slug: Mapped[str | None] = mapped_column(String(100))
     hidden: Mapped[bool] = mapped_column(default=False)  # by a trainer
     highlighted: Mapped[bool] = mapped_column(default=False)  # for the next live session
+    # The case library: a trainer marks a good case; it is shared across courses only with the
+    # author's consent, recorded with its date.
+    good_case: Mapped[bool] = mapped_column(default=False, server_default="0")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cooperation_kind: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -40,3 +45,15 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="raise")
+
+
+class ChapterCase(db.Model):
+    """A library case a later course attaches to one of its chapters."""
+
+    __tablename__ = "chapter_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    chapter_slug: Mapped[str] = mapped_column(String(100))
+    experience_id: Mapped[int] = mapped_column(ForeignKey("experiences.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -117,3 +117,5 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    # A graduate becomes a certified trainer when a coordinator confirms their first cascade training.
+    certified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
