@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     # Features whose views are still being written: their models must be known to migrations.
     import trainer.experiences.models  # noqa: F401
     from trainer.accounts.views import bp as accounts_bp
+    from trainer.cascade.views import bp as cascade_bp
     from trainer.content.views import bp as content_bp
     from trainer.courses.blueprint import bp as courses_bp
     from trainer.experiences.views import bp as experiences_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(progress_bp)
     app.register_blueprint(experiences_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(cascade_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -25,6 +25,7 @@ MAIN_NAV: list[tuple[str, str, str]] = [
     (_l("Course material"), "content.index", "all"),
     (_l("Organisations"), "accounts.organisations", "coordinator"),
     (_l("Progress"), "progress.overview", "coordinator"),
+    (_l("Reach"), "cascade.reach", "coordinator"),
     (_l("Calendar"), "schedule.my_calendar", "all"),
     (_l("Profile"), "accounts.profile", "all"),
 ]

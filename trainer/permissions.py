@@ -39,8 +39,13 @@ def association_seats(user, course_id: int) -> int | None:
 
 
 def can_manage_people(user, course: Course) -> bool:
-    """Register, change and remove people in a course, and see their personal data."""
-    return is_coordinator(user) or association_seats(user, course.id) is not None
+    """Register, change and remove people in a course, and see their personal data.
+
+    A graduate running a cascade course registers its people themselves.
+    """
+    if is_coordinator(user) or association_seats(user, course.id) is not None:
+        return True
+    return course.parent_course_id is not None and course_role(user, course.id) == EnrolmentRole.TRAINER
 
 
 def can_read_roster(user, course: Course) -> bool:

@@ -69,6 +69,7 @@ class Course(db.Model):
     # A cascade course: run by a graduate of this earlier course.
     parent_course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cascade_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # by a coordinator
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     enrolments: Mapped[list["Enrolment"]] = relationship(
