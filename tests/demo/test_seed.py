@@ -87,3 +87,12 @@ def test_demo_has_balanced_groups_and_group_work(app, runner):
         assert db.session.scalar(select(func.count(GroupExercise.id))) == 2
         assert db.session.scalar(select(func.count(Submission.id)).where(Submission.version > 0)) == 5
         assert db.session.scalar(select(func.count(Feedback.id))) == 3
+
+
+def test_demo_has_a_cascade_network(app, runner):
+    from trainer.cascade.services import reach
+
+    runner.invoke(args=["demo", "seed"])
+    with app.app_context():
+        result = reach()
+        assert result.by_generation[2] == 4 + 18  # the Tongan cascade course and the Samoan workshop

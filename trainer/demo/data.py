@@ -171,3 +171,11 @@ FEEDBACK = [
     "Good choice of the hardest principle. What would change if residents joined the next exchange visit?",
     "Well done. Check the definition of geographic alliance against section 2 of chapter 1.",
 ]
+
+CASCADE_TITLE = "Cascade course — Tongan district officers"
+CASCADE_PARTICIPANTS = [
+    ("Mele Taufa", "mele.taufa@example.org", "TO", "Pacific/Tongatapu"),
+    ("Viliami Tonga", "viliami.tonga@example.org", "TO", "Pacific/Tongatapu"),
+    ("Ana Lolohea", "ana.lolohea@example.org", "TO", "Pacific/Tongatapu"),
+    ("Sione Havili", "sione.havili@example.org", "TO", "Pacific/Tongatapu"),
+]

@@ -187,6 +187,35 @@ def _seed_pilot(report: SeedReport) -> None:
             for exercise in study.individual_exercises(chapter):
                 study.save_answer(user.id, chapter, exercise.id, data.DEMO_ANSWER)
     completion.issue_certificates(pilot, module)
+    _seed_cascades(report, pilot)
+
+
+def _seed_cascades(report: SeedReport, pilot: Course) -> None:
+    """A pilot graduate's confirmed cascade course in Tonga, and a confirmed outside training in Samoa."""
+    from trainer.cascade import services as cascade
+
+    tongan = accounts.get_user_by_email(data.PILOT_GRADUATES[0][1])
+    course = cascade.start_cascade(pilot, tongan, data.CASCADE_TITLE, "Pacific/Tongatapu")
+    course.status = CourseStatus.RUNNING
+    for name, email, country, zone in data.CASCADE_PARTICIPANTS:
+        courses.enrol(course, _person(report, name, email, country, zone), EnrolmentRole.PARTICIPANT)
+    cascade.confirm_course(course)
+    samoan = accounts.get_user_by_email(data.PILOT_GRADUATES[1][1])
+    record = cascade.record_training(
+        samoan,
+        pilot,
+        held_on=datetime.now(UTC) - timedelta(days=40),
+        place="Apia",
+        organisation="Apia Township",
+        country="WS",
+        language="sm",
+        people_trained=18,
+        chapters=[c.slug for c in get_registry().module("module-4").chapters[:2]],
+        attendance_list="",
+        evidence_url="https://example.org/apia-workshop-report",
+        recorded_by=accounts.get_user_by_email(data.COORDINATOR[1]).id,
+    )
+    cascade.confirm_record(record)
 
 
 def _seed_registration(report: SeedReport, course: Course) -> None:
