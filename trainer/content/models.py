@@ -146,7 +146,8 @@ class Module:
         return self._by_slug.get(slug)
 
     def neighbours(self, chapter: Chapter) -> tuple[Chapter | None, Chapter | None]:
-        index = self.chapters.index(chapter)
+        """The chapters before and after, by slug (so a translated chapter has them too)."""
+        index = [c.slug for c in self.chapters].index(chapter.slug)
         previous = self.chapters[index - 1] if index > 0 else None
         following = self.chapters[index + 1] if index + 1 < len(self.chapters) else None
         return previous, following

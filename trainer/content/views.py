@@ -31,7 +31,9 @@ def _chapter_body(module: Module, chapter: Chapter, show_notes: bool) -> Markup:
     if body is None:
         if len(_bodies) >= _MAX_BODIES:
             _bodies.clear()
-        previous, following = module.neighbours(chapter)
+        previous, following = (
+            module.chapter_in(c.slug, reader_language())[0] if c else None for c in module.neighbours(chapter)
+        )
         body = Markup(
             render_template(
                 "content/_chapter_body.html",
