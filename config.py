@@ -57,7 +57,17 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ("en", "id")
+    # English plus every language with a catalog: adding a language is adding its catalog.
+    LANGUAGES = (
+        tuple(os.environ.get("LANGUAGES", "").split(","))
+        if os.environ.get("LANGUAGES")
+        else (
+            "en",
+            *sorted(
+                p.parent.parent.name for p in (BASE_DIR / "trainer" / "translations").glob("*/LC_MESSAGES/messages.po")
+            ),
+        )
+    )
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -113,3 +113,28 @@ def test_a_translated_chapter_is_found_and_others_fall_back(tmp_path):
     assert module.chapter_in("two", "id") == (module.chapter("two"), True)
     assert module.chapter_in("one", "en") == (module.chapter("one"), False)
     assert module.title_in("id") == "Modul kecil" and module.title_in("th") == "A small module"
+
+
+def test_names_in_any_script_sort_as_people_expect(app, client, login_as):
+    from tests.factories import make_coordinator
+
+    names = ["Zaid Khan", "anh Nguyễn", "Ánh Trần", "Budi", "राम थापा", "สุดารัตน์ ทองดี", "王小明", "محمد علی"]
+    with app.app_context():
+        course = make_course()
+        for name in names:
+            make_participant(course, name=name)
+        email, course_id = make_coordinator().email, course.id
+        db.session.commit()
+    page = login_as(email).get(f"/courses/{course_id}/people/").get_data(as_text=True)
+    table = page.split('<table class="roster">')[1]
+    order = sorted(names, key=table.index)
+    assert order[:4] == ["anh Nguyễn", "Ánh Trần", "Budi", "Zaid Khan"]  # not code-point order
+    assert order.index("محمد علی") < order.index("राम थापा") < order.index("สุดารัตน์ ทองดี") < order.index("王小明")
+
+
+def test_adding_a_language_is_adding_a_catalog():
+    from config import Config
+    from trainer.i18n import language_names
+
+    assert Config.LANGUAGES == ("en", "id")
+    assert language_names(("th", "vi"))["th"] == "ไทย"

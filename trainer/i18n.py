@@ -17,7 +17,16 @@ from trainer.countries import country_name as _country_name
 from trainer.timezones import all_zones, localise, utc_offset_label, zone_label
 
 LANGUAGE_COOKIE = "lang"
-LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}  # each in its own language: not translated
+# Each language's name in itself (not translated); Babel names any language not listed here.
+LANGUAGE_NAMES = {"en": "English", "id": "Bahasa Indonesia"}
+
+
+def language_names(languages) -> dict[str, str]:
+    from babel import Locale
+
+    return {
+        code: LANGUAGE_NAMES.get(code) or Locale.parse(code).get_display_name(code).capitalize() for code in languages
+    }
 
 
 def select_locale() -> str | None:
@@ -82,5 +91,5 @@ def init_app(app: Flask) -> None:
         zone_label=zone_label,
         all_zones=all_zones,
         country_name=lambda code: _country_name(code, str(get_locale() or "en")),
-        language_names=LANGUAGE_NAMES,
+        language_names=language_names(app.config["LANGUAGES"]),
     )

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from trainer.accounts.models import Organisation, User
 from trainer.accounts.organisations import member_ids
+from trainer.collation import name_key
 from trainer.courses.models import Enrolment, EnrolmentRole
 from trainer.extensions import db
 from trainer.mail.models import OutboxMessage
@@ -68,6 +69,7 @@ def list_roster(
     rows = db.session.execute(stmt).all()
     failed = _failed_mail(course_id)
     entries = [RosterEntry(user, organisation, role, _status(user, failed)) for role, user, organisation in rows]
+    entries.sort(key=lambda entry: name_key(entry.user.name))
     return [entry for entry in entries if not filters.status or entry.status == filters.status]
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from trainer.accounts.models import Organisation, User
+from trainer.collation import name_key
 from trainer.courses.models import Course, Enrolment, EnrolmentRole
 from trainer.extensions import db
 from trainer.groups.forming import Member, form_groups
@@ -43,6 +44,9 @@ def list_groups(course_id: int) -> tuple[list[GroupView], list[tuple[User, Organ
     )
     for user, organisation, group_id in rows:
         (groups[group_id].members if group_id in groups else ungrouped).append((user, organisation))
+    for view in groups.values():
+        view.members.sort(key=lambda member: name_key(member[0].name))
+    ungrouped.sort(key=lambda member: name_key(member[0].name))
     return list(groups.values()), ungrouped
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from trainer.accounts.models import User
+from trainer.collation import name_key
 from trainer.courses.models import Course, Enrolment, EnrolmentRole
 from trainer.dbtypes import utcnow
 from trainer.extensions import db
@@ -14,13 +15,15 @@ from trainer.schedule.models import LiveSession
 
 
 def participants(course_id: int) -> list[User]:
-    return list(
+    """The course's participants, in the order people expect for names in any script."""
+    return sorted(
         db.session.scalars(
             select(User)
             .join(Enrolment, Enrolment.user_id == User.id)
             .where(Enrolment.course_id == course_id, Enrolment.role == EnrolmentRole.PARTICIPANT)
             .order_by(User.name, User.id)
-        )
+        ),
+        key=lambda user: name_key(user.name),
     )
 
 

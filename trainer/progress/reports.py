@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from trainer.accounts.models import Organisation, User
+from trainer.collation import name_key
 from trainer.content.models import Module
 from trainer.courses.models import Course, Enrolment, EnrolmentRole
 from trainer.extensions import db
@@ -120,8 +121,8 @@ def course_matrix(
 
 def _sort_key(sort: str, sessions: list[LiveSession]):
     keys = {
-        "name": lambda row: row.user.name.casefold(),
-        "country": lambda row: (row.user.country or "", row.user.name.casefold()),
+        "name": lambda row: name_key(row.user.name),
+        "country": lambda row: (row.user.country or "", name_key(row.user.name)),
         "organisation": lambda row: (
             (row.organisation.name if row.organisation else "").casefold(),
             row.user.name.casefold(),
