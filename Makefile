@@ -28,7 +28,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(BIN)/pybabel compile -d trainer/translations -q
+	$(BIN)/pybabel compile -d trainer/translations
 
 migrate: install
 	$(BIN)/flask db upgrade
