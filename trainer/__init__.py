@@ -62,6 +62,7 @@ def _refuse_unsafe_production(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from trainer import accounts
     from trainer.content import registry
+    from trainer.experiences import hooks as experiences_hooks
     from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
     from trainer.groups import hooks as groups_hooks
     from trainer.i18n import select_locale, select_timezone
@@ -81,6 +82,7 @@ def register_extensions(app: Flask) -> None:
     schedule_hooks.init_app(app)
     progress_hooks.init_app(app)
     groups_hooks.init_app(app)
+    experiences_hooks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -90,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from trainer.cascade.views import bp as cascade_bp
     from trainer.content.views import bp as content_bp
     from trainer.courses.blueprint import bp as courses_bp
+    from trainer.experiences.library import library_bp
     from trainer.experiences.views import bp as experiences_bp
     from trainer.groups.views import bp as groups_bp
     from trainer.home.views import bp as home_bp
@@ -103,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(schedule_bp)
     app.register_blueprint(progress_bp)
     app.register_blueprint(experiences_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(cascade_bp)
 

@@ -26,6 +26,7 @@ MAIN_NAV: list[tuple[str, str, str]] = [
     (_l("Organisations"), "accounts.organisations", "coordinator"),
     (_l("Progress"), "progress.overview", "coordinator"),
     (_l("Reach"), "cascade.reach", "coordinator"),
+    (_l("Case library"), "library.index", "enrolled"),
     (_l("Calendar"), "schedule.my_calendar", "all"),
     (_l("Profile"), "accounts.profile", "all"),
 ]
@@ -58,7 +59,8 @@ def main_nav_items() -> list[NavItem]:
     roles = current_roles()
     items = []
     for label, endpoint, audience in MAIN_NAV:
-        if audience == "all" or audience in roles:
+        enrolled = bool(roles & {"coordinator", EnrolmentRole.TRAINER, EnrolmentRole.PARTICIPANT})
+        if audience == "all" or audience in roles or (audience == "enrolled" and enrolled):
             items.append(NavItem(str(label), url_for(endpoint), request.endpoint == endpoint))
     return items
 

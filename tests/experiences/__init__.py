@@ -5,7 +5,10 @@ from flask import Flask
 from tests.factories import make_coordinator, make_course, make_participant, make_trainer, make_user
 from trainer.accounts.organisations import get_or_create_organisation
 from trainer.courses.models import AssociationSeats
-from trainer.experiences.services import add_comment, create_experience
+from trainer.courses.services import get_course
+from trainer.experiences import cases
+from trainer.experiences.models import Experience
+from trainer.experiences.services import add_comment, create_experience, set_hidden
 from trainer.extensions import db
 
 POST = {
@@ -56,3 +59,32 @@ def build_course(app: Flask) -> dict:
             "author_id": author.id,
             "reader_id": reader.id,
         }
+
+
+def share_in_library(experience_id: int, kind: str = "city-to-city") -> None:
+    """Make a post a library case: marked by a trainer, with its author's consent. Flushes only."""
+    experience = db.session.get(Experience, experience_id)
+    cases.mark_good_case(experience, kind)
+    cases.give_consent(experience)
+
+
+def build_library(app: Flask) -> dict:
+    """build_course's people and posts, with the course's post in the library and attached to chapter 6.
+
+    Also: a good case without consent, a hidden good case with consent, a course (outside the
+    library) of another module-4 cohort, and a signed-in person enrolled nowhere.
+    """
+    data = build_course(app)
+    with app.app_context():
+        share_in_library(data["post"])
+        course = get_course(data["course"])
+        post = db.session.get(Experience, data["post"])
+        cases.attach_case(course, "who-dc-is-for", post)
+        unconsented = create_experience(course.id, data["author_id"], title="Waiting for consent", text="Not yet.")
+        cases.mark_good_case(unconsented, "triangular")
+        hidden = create_experience(course.id, data["author_id"], title="Hidden good case", text="Hidden.")
+        share_in_library(hidden.id, "other")
+        set_hidden(hidden, True)
+        stranger = make_user(name="Enrolled nowhere")
+        db.session.commit()
+        return {**data, "unconsented": unconsented.id, "hidden": hidden.id, "stranger": stranger.email}

@@ -28,15 +28,30 @@ ROUTES = [
     ("unhighlight", "POST", "/courses/{c}/experiences/{e}/unhighlight"),
     ("hide_comment", "POST", "/courses/{c}/experiences/{e}/comments/{m}/hide"),
     ("show_comment", "POST", "/courses/{c}/experiences/{e}/comments/{m}/show"),
+    ("good_case", "POST", "/courses/{c}/experiences/{e}/good-case"),
+    ("not_good_case", "POST", "/courses/{c}/experiences/{e}/good-case/remove"),
+    ("consent", "POST", "/courses/{c}/experiences/{e}/consent"),
+    ("withdraw_consent", "POST", "/courses/{c}/experiences/{e}/consent/withdraw"),
 ]
 READ = {"list": 200, "detail": 200}
 CONTRIBUTE = {"new_form": 200, "new": 302, "comment": 302}
-MODERATE = dict.fromkeys(("hide", "show", "highlight", "unhighlight", "hide_comment", "show_comment"), 302)
-NOT_AUTHOR = {"edit_form": 403, "edit": 403}
+MODERATE = dict.fromkeys(
+    ("hide", "show", "highlight", "unhighlight", "hide_comment", "show_comment", "good_case", "not_good_case"), 302
+)
+# Consent to the case library is the author's alone: not even a coordinator gives it for them.
+NOT_AUTHOR = {"edit_form": 403, "edit": 403, "consent": 403, "withdraw_consent": 403}
 REFUSED_MODERATION = dict.fromkeys(MODERATE, 403)
 
 EXPECTED = {
-    "author": {**READ, **CONTRIBUTE, "edit_form": 200, "edit": 302, **REFUSED_MODERATION},
+    "author": {
+        **READ,
+        **CONTRIBUTE,
+        "edit_form": 200,
+        "edit": 302,
+        "consent": 302,
+        "withdraw_consent": 302,
+        **REFUSED_MODERATION,
+    },
     "participant": {**READ, **CONTRIBUTE, **NOT_AUTHOR, **REFUSED_MODERATION},
     "trainer": {**READ, **CONTRIBUTE, **NOT_AUTHOR, **MODERATE},
     "coordinator": {**READ, **CONTRIBUTE, **NOT_AUTHOR, **MODERATE},
@@ -45,7 +60,12 @@ EXPECTED = {
     "outsider": dict.fromkeys((key for key, _, _ in ROUTES), 404),
     "other_trainer": dict.fromkeys((key for key, _, _ in ROUTES), 404),
 }
-FORM = {"new": POST, "edit": {**POST, "title": "Changed"}, "comment": {"text": "A comment."}}
+FORM = {
+    "new": POST,
+    "edit": {**POST, "title": "Changed"},
+    "comment": {"text": "A comment."},
+    "good_case": {"cooperation_kind": "city-to-city"},
+}
 
 
 def _state(app) -> tuple:
@@ -53,7 +73,18 @@ def _state(app) -> tuple:
         return (
             db.session.scalar(select(func.count(Experience.id))),
             db.session.scalar(select(func.count(Comment.id))),
-            tuple(db.session.execute(select(Experience.title, Experience.hidden, Experience.highlighted)).all()),
+            tuple(
+                db.session.execute(
+                    select(
+                        Experience.title,
+                        Experience.hidden,
+                        Experience.highlighted,
+                        Experience.good_case,
+                        Experience.cooperation_kind,
+                        Experience.consent_at,
+                    )
+                ).all()
+            ),
             tuple(db.session.scalars(select(Comment.hidden))),
         )
 
@@ -116,7 +147,7 @@ def test_participants_of_another_course_never_see_its_posts(client, login_as, da
     assert client.get(f"/courses/{data['course']}/experiences/{data['other_post']}").status_code == 404
 
 
-@pytest.mark.parametrize("key", ["hide", "highlight", "hide_comment"])
+@pytest.mark.parametrize("key", ["hide", "highlight", "hide_comment", "good_case", "consent", "withdraw_consent"])
 def test_moderation_urls_refuse_get(client, login_as, data, key):
     login_as(data["trainer"])
     path = dict((k, p) for k, _, p in ROUTES)[key]

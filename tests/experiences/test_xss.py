@@ -9,9 +9,13 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from flask import render_template
+from markupsafe import escape
 from sqlalchemy import select
 
-from tests.experiences import POST, build_course
+from tests.experiences import POST, build_course, share_in_library
+from trainer.courses.services import get_course
+from trainer.experiences import cases
 from trainer.experiences.models import Experience
 from trainer.extensions import db
 
@@ -115,3 +119,54 @@ def test_the_rendered_body_keeps_safe_markdown_and_drops_the_rest(app, client, l
     assert "<strong>Bold</strong>" in body
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">a link</a>' in body
     assert "javascript:" not in body and "<script" not in body and "alert(1)" not in body.split("bad")[0]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payloads_do_not_run_on_library_pages_or_in_the_chapter_snippet(app, client, login_as, data, payload):
+    """A library case is read by other courses: its title and text are as dangerous there."""
+    with app.app_context():
+        post = db.session.get(Experience, data["post"])
+        post.title, post.text = payload[:200], f"{payload}\n\n{payload}"
+        share_in_library(post.id)
+        cases.attach_case(get_course(data["course"]), "who-dc-is-for", post)
+        db.session.commit()
+
+    login_as(data["coordinator"])
+    pages = [
+        client.get("/library/").get_data(as_text=True),
+        client.get(f"/library/?q={payload[:50]}").get_data(as_text=True),  # the search box shows it again
+        client.get(f"/library/{data['post']}").get_data(as_text=True),
+        # A refused attachment shows the page again; the flash after a good one names the course.
+        client.post(
+            f"/library/{data['post']}/attach", data={"course_id": data["course"], "chapter_slug": "who-dc-is-for"}
+        ).get_data(as_text=True),
+    ]
+    with app.test_request_context():
+        pages.append(
+            render_template(
+                "experiences/_chapter_cases.html",
+                library_cases=cases.cases_for_chapter([data["course"]], "who-dc-is-for"),
+            )
+        )
+    for html in pages:
+        assert_no_script(html)
+    assert str(escape(payload[:200])) in pages[0]  # the title is there, as text
+    body = re.findall(r'<div class="prose">(.*?)</div>', pages[2], flags=re.DOTALL)
+    assert len(body) == 1
+    for word in ("<script", "onerror", "javascript:", "onload", "<iframe", "<svg", "<img", "ontoggle"):
+        assert word not in body[0].lower(), (word, body[0])
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:3])
+def test_good_case_flash_messages_holding_a_title_are_escaped(app, client, login_as, data, payload):
+    with app.app_context():
+        db.session.get(Experience, data["post"]).title = payload
+        db.session.commit()
+    login_as(data["trainer"])
+    url = f"/courses/{data['course']}/experiences/{data['post']}"
+    page = client.post(f"{url}/good-case", data={"cooperation_kind": "other"}, follow_redirects=True)
+    assert "is marked as a good case." in page.get_data(as_text=True)
+    assert_no_script(page.get_data(as_text=True))
+    page = client.post(f"{url}/good-case/remove", follow_redirects=True).get_data(as_text=True)
+    assert "is no longer a good case" in page
+    assert_no_script(page)

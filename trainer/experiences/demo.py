@@ -3,6 +3,9 @@
 The people are the demo's participants (trainer/demo/data.py). Facts about real partnerships
 follow /shared/content/module4-facts.md; everything else is the participants' own plans,
 questions and opinions, so that nothing here claims what did not happen.
+
+Two posts are good cases in the case library (a trainer marked them, their authors agreed a day
+later), and one of them is attached to chapter 1 of the course.
 """
 
 from dataclasses import dataclass
@@ -14,8 +17,8 @@ from trainer.accounts.services import get_user_by_email
 from trainer.content.registry import get_registry
 from trainer.courses.models import Course
 from trainer.dbtypes import utcnow
-from trainer.experiences import services
-from trainer.experiences.models import Experience
+from trainer.experiences import cases, services
+from trainer.experiences.models import ChapterCase, Experience
 from trainer.extensions import db
 
 
@@ -36,6 +39,8 @@ class DemoPost:
     text: str
     highlighted: bool = False
     comments: tuple[DemoComment, ...] = ()
+    cooperation_kind: str | None = None  # set: a good case in the library, with the author's consent
+    attach_to_first_chapter: bool = False
 
 
 POSTS = (
@@ -46,6 +51,7 @@ POSTS = (
         sdgs=(11, 12, 17),
         chapter_slug="how-dc-works-in-practice",
         highlighted=True,
+        cooperation_kind="city-to-city",
         text="""\
 Surabaya and Kitakyushu have worked together on the environment since the 1990s, and waste
 became the centre of that work from 2004. The part I want to share is household composting
@@ -208,6 +214,8 @@ I would like to hear how others record what they learnt from a partner.
         title="Association to association: what LOCALISE SDGs taught APEKSI",
         sdgs=(16, 17),
         chapter_slug="why-dc-matters-for-the-global-agenda",
+        cooperation_kind="association-to-association",
+        attach_to_first_chapter=True,  # it illustrates the "associations" part of chapter 1's definition
         text="""\
 From 2018 to 2021 APEKSI took part in **LOCALISE SDGs**, an EU-funded programme with UCLG ASPAC
 that worked with 30 local authorities and five local-government associations in Indonesia to
@@ -251,6 +259,39 @@ def seed_experiences(course: Course) -> None:
         experience.created_at = experience.updated_at = now - timedelta(days=post.days_ago)
         services.set_highlighted(experience, post.highlighted)
         _seed_comments(experience, post.comments)
+    _seed_cases(course)
+
+
+def _seed_cases(course: Course) -> None:
+    """Mark the demo's good cases, with consent, and attach one to chapter 1; skip what is there."""
+    module = get_registry().module(course.module_slug)
+    by_title = {
+        experience.title: experience
+        for experience in db.session.scalars(select(Experience).where(Experience.course_id == course.id))
+    }
+    for post in POSTS:
+        experience = by_title.get(post.title)
+        if experience is None or post.cooperation_kind is None:
+            continue
+        if not experience.good_case:
+            cases.mark_good_case(experience, post.cooperation_kind)
+        if experience.consent_at is None:
+            cases.give_consent(experience)
+            experience.consent_at = experience.created_at + timedelta(days=1)
+        if post.attach_to_first_chapter and module and module.chapters and cases.is_in_library(experience):
+            _attach_once(course, module.chapters[0].slug, experience)
+
+
+def _attach_once(course: Course, chapter_slug: str, experience: Experience) -> None:
+    attached = db.session.scalar(
+        select(ChapterCase.id).where(
+            ChapterCase.course_id == course.id,
+            ChapterCase.chapter_slug == chapter_slug,
+            ChapterCase.experience_id == experience.id,
+        )
+    )
+    if attached is None:
+        cases.attach_case(course, chapter_slug, experience)
 
 
 def _seed_comments(experience: Experience, comments: tuple[DemoComment, ...]) -> None:

@@ -1,14 +1,17 @@
-"""Forms of shared experiences: a post, a comment, and the empty form behind moderation buttons."""
+"""Forms of shared experiences: a post, a comment, the empty form behind moderation buttons, and the
+case library's forms (marking a good case, attaching a case to a chapter of a course)."""
 
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from trainer.content.models import Chapter
+from trainer.content.models import Chapter, Module
 from trainer.countries import country_codes
+from trainer.courses.models import Course
+from trainer.experiences.cases import COOPERATION_KINDS
 from trainer.forms_common import MultiCheckboxField, country_choices
 
 TITLE_MAX = 200
@@ -34,6 +37,19 @@ SDG_NAMES = {
     15: _l("Life on Land"),
     16: _l("Peace, Justice and Strong Institutions"),
     17: _l("Partnerships for the Goals"),
+}
+
+
+# Kinds of cooperation of a good case, by stored code (the same keys as cases.COOPERATION_KINDS, which
+# a test checks): fixed text, so lazy strings are safe here.
+COOPERATION_KIND_NAMES = {
+    "city-to-city": _l("City-to-city"),
+    "association-to-association": _l("Association-to-association"),
+    "south-south": _l("South-South"),
+    "triangular": _l("Triangular"),
+    "technical-cooperation": _l("Technical cooperation"),
+    "knowledge-exchange": _l("Knowledge exchange"),
+    "other": _l("Other"),
 }
 
 
@@ -110,4 +126,67 @@ class CommentForm(FlaskForm):
 
 
 class ModerationForm(FlaskForm):
-    """A POST that only needs its CSRF token: hide, show, highlight, unhighlight."""
+    """A POST that only needs its CSRF token: hide, show, highlight, unmark a good case, give or withdraw consent."""
+
+
+def cooperation_kind_choices(blank: bool = False) -> list[SelectChoice]:
+    # Built per request: formatting a lazy name fixes its language.
+    choices = [SelectChoice(code, str(name)) for code, name in COOPERATION_KIND_NAMES.items()]
+    return [SelectChoice("", "—"), *choices] if blank else choices
+
+
+class GoodCaseForm(FlaskForm):
+    """A trainer marks a post as a good case for the library, saying what kind of cooperation it shows."""
+
+    cooperation_kind = SelectField(_l("Kind of cooperation"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cooperation_kind.choices = cooperation_kind_choices(blank=True)
+
+    def validate_cooperation_kind(self, field) -> None:
+        if field.data not in COOPERATION_KINDS:
+            raise ValidationError(_l("Choose the kind of cooperation from the list."))
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class AttachForm(FlaskForm):
+    """Attach a library case to a chapter of a course the person teaches.
+
+    Whether they teach the chosen course is a permission (404/403 in the view), and whether the
+    chapter belongs to that course's module is checked by the service: neither is a choice list.
+    """
+
+    course_id = SelectField(_l("Course"), coerce=_int_or_none, validate_choice=False)
+    chapter_slug = SelectField(_l("Chapter"), validate_choice=False)
+
+    def __init__(self, *args, courses: Iterable[Course] = (), modules: Iterable[Module] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course_id.choices = [SelectChoice(course.id, course.title) for course in courses]
+        modules = list(modules)
+        if len(modules) <= 1:
+            self.chapter_slug.choices = chapter_choices(modules[0].chapters)[1:] if modules else []
+        else:
+            # Chapters of several modules: one group per module, as the courses may differ.
+            self.chapter_slug.choices = {module.title: chapter_choices(module.chapters)[1:] for module in modules}
+
+    def validate_course_id(self, field) -> None:
+        if field.data is None:
+            raise ValidationError(_l("Choose a course from the list."))
+
+    def validate_chapter_slug(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose a chapter from the list."))
+
+
+class DetachForm(FlaskForm):
+    """The hidden fields of a "detach" button: which course and chapter."""
+
+    course_id = HiddenField(filters=[_int_or_none])
+    chapter_slug = HiddenField()

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.accounts.models import User
@@ -51,6 +51,7 @@ class ChapterCase(db.Model):
     """A library case a later course attaches to one of its chapters."""
 
     __tablename__ = "chapter_cases"
+    __table_args__ = (UniqueConstraint("course_id", "chapter_slug", "experience_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)

@@ -4,7 +4,9 @@ Who may do what (every rule checked here, on the server, from permissions.py's h
 - read: whoever may view the course (`require_course_view`); anyone else gets 404;
 - post and comment: people enrolled in the course, and site coordinators;
 - edit a post: its author only;
-- hide, show, highlight: trainers of the course and coordinators (`can_teach_course`).
+- hide, show, highlight, mark a good case for the library: trainers of the course and coordinators
+  (`can_teach_course`);
+- give or withdraw consent to share a post in the case library: its author only.
 Hidden posts and comments are seen by moderators and by their own author, and by no one else.
 """
 
@@ -22,8 +24,15 @@ from trainer.content.registry import get_registry
 from trainer.countries import country_codes, country_name
 from trainer.courses.models import Course
 from trainer.courses.services import get_course
-from trainer.experiences import services
-from trainer.experiences.forms import SDG_NAMES, CommentForm, ExperienceForm, ModerationForm
+from trainer.experiences import cases, services
+from trainer.experiences.forms import (
+    COOPERATION_KIND_NAMES,
+    SDG_NAMES,
+    CommentForm,
+    ExperienceForm,
+    GoodCaseForm,
+    ModerationForm,
+)
 from trainer.experiences.models import Experience
 from trainer.experiences.services import ExperienceFilters, Reader
 from trainer.extensions import db
@@ -96,10 +105,16 @@ def index(course_id: int):
 @login_required
 def detail(course_id: int, experience_id: int):
     ctx = _context(course_id)
-    return _render_detail(ctx, _experience(ctx, experience_id), CommentForm())
+    return _render_detail(ctx, _experience(ctx, experience_id))
 
 
-def _render_detail(ctx: Context, experience: Experience, comment_form: CommentForm, status: int = 200):
+def _render_detail(
+    ctx: Context,
+    experience: Experience,
+    comment_form: CommentForm | None = None,
+    good_case_form: GoodCaseForm | None = None,
+    status: int = 200,
+):
     comments = services.list_comments(experience.id, ctx.reader)
     return render_template(
         "experiences/detail.html",
@@ -110,8 +125,12 @@ def _render_detail(ctx: Context, experience: Experience, comment_form: CommentFo
         comments=[(comment, render_user_markdown(comment.text)) for comment in comments],
         chapter=_chapters(ctx.module).get(experience.chapter_slug or ""),
         sdg_names=SDG_NAMES,
-        comment_form=comment_form,
+        # formdata=None: a form that was not the one posted starts empty, not from the other's fields.
+        comment_form=comment_form or CommentForm(formdata=None),
         moderation_form=ModerationForm(),
+        good_case_form=good_case_form or GoodCaseForm(formdata=None, cooperation_kind=experience.cooperation_kind),
+        in_library=cases.is_in_library(experience),
+        kind_names=COOPERATION_KIND_NAMES,
     ), status
 
 
@@ -174,7 +193,7 @@ def comment(course_id: int, experience_id: int):
         abort(403)
     form = CommentForm()
     if not form.validate_on_submit():
-        return _render_detail(ctx, experience, form, status=422)
+        return _render_detail(ctx, experience, comment_form=form, status=422)
     added = services.add_comment(experience, current_user.id, form.text.data)
     db.session.commit()
     flash(_("Your comment is posted."), "success")
@@ -262,3 +281,83 @@ def hide_comment(course_id: int, experience_id: int, comment_id: int):
 @login_required
 def show_comment(course_id: int, experience_id: int, comment_id: int):
     return _moderate_comment(course_id, experience_id, comment_id, hidden=False)
+
+
+@bp.post("/<int:experience_id>/good-case")
+@login_required
+def mark_good_case(course_id: int, experience_id: int):
+    ctx = _context(course_id)
+    experience = _experience(ctx, experience_id)
+    if not ctx.reader.moderator:
+        abort(403)
+    form = GoodCaseForm()
+    if not form.validate_on_submit():
+        return _render_detail(ctx, experience, good_case_form=form, status=422)
+    cases.mark_good_case(experience, form.cooperation_kind.data)
+    db.session.commit()
+    flash(_marked_message(experience), "success")
+    return redirect(url_for(".detail", course_id=ctx.course.id, experience_id=experience.id, _anchor="library"))
+
+
+def _marked_message(experience: Experience) -> str:
+    # gettext at request time: the messages hold a title someone typed.
+    if cases.is_in_library(experience):
+        return _("“%(title)s” is a good case in the case library.", title=experience.title)
+    if experience.consent_at is None:
+        return _(
+            "“%(title)s” is marked as a good case. It joins the case library once its author agrees.",
+            title=experience.title,
+        )
+    return _(
+        "“%(title)s” is marked as a good case. It joins the case library when it is shown to participants again.",
+        title=experience.title,
+    )
+
+
+@bp.post("/<int:experience_id>/good-case/remove")
+@login_required
+def unmark_good_case(course_id: int, experience_id: int):
+    def change(experience: Experience) -> str:
+        cases.unmark_good_case(experience)
+        return _("“%(title)s” is no longer a good case, and not in the case library.", title=experience.title)
+
+    return _moderate(course_id, experience_id, change)
+
+
+def _consent(course_id: int, experience_id: int, change: Callable[[Experience], str]):
+    """The author's own decision about the library: nobody else may give or withdraw it."""
+    ctx = _context(course_id)
+    experience = _experience(ctx, experience_id)
+    if experience.author_id != current_user.id:
+        abort(403)
+    if ModerationForm().validate_on_submit():
+        message = change(experience)
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".detail", course_id=ctx.course.id, experience_id=experience.id, _anchor="library"))
+
+
+@bp.post("/<int:experience_id>/consent")
+@login_required
+def give_consent(course_id: int, experience_id: int):
+    def change(experience: Experience) -> str:
+        cases.give_consent(experience)
+        if cases.is_in_library(experience):
+            return _("Thank you: your experience is in the case library, shared with other courses.")
+        if experience.good_case:  # and hidden by a trainer
+            return _("Your consent is recorded. Your experience joins the case library if a trainer shows it again.")
+        return _(
+            "Your consent is recorded. Your experience joins the case library if a trainer marks it as a good case."
+        )
+
+    return _consent(course_id, experience_id, change)
+
+
+@bp.post("/<int:experience_id>/consent/withdraw")
+@login_required
+def withdraw_consent(course_id: int, experience_id: int):
+    def change(experience: Experience) -> str:
+        cases.withdraw_consent(experience)
+        return _("Your consent is withdrawn: your experience is not shared in the case library.")
+
+    return _consent(course_id, experience_id, change)
