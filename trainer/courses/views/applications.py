@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from trainer.accounts.organisations import get_organisation
 from trainer.countries import suggested_zone
 from trainer.courses.forms import ApplicationForm, ConfirmForm
 from trainer.courses.models import Application, ApplicationStatus
@@ -12,7 +13,7 @@ from trainer.courses.registration import Registration, RegistrationError, regist
 from trainer.courses.services import get_course
 from trainer.dbtypes import utcnow
 from trainer.extensions import db, limiter
-from trainer.permissions import require_people_management
+from trainer.permissions import is_scoped_coordinator, require_people_management
 
 
 @limiter.limit("10 per hour", methods=["POST"])
@@ -47,11 +48,15 @@ def apply(course_id: int):
 def queue(course_id: int):
     course = get_course(course_id) or abort(404)
     require_people_management(course)
-    applications = db.session.scalars(
-        select(Application)
-        .where(Application.course_id == course.id)
-        .order_by(Application.status, Application.created_at)
-    ).all()
+    applications = [
+        a
+        for a in db.session.scalars(
+            select(Application)
+            .where(Application.course_id == course.id)
+            .order_by(Application.status, Application.created_at)
+        )
+        if _in_reach(a)
+    ]
     return render_template("courses/applications.html", course=course, applications=applications, form=ConfirmForm())
 
 
@@ -61,6 +66,8 @@ def decide(course_id: int, application_id: int, decision: str):
     require_people_management(course)
     application = db.session.get(Application, application_id)
     if application is None or application.course_id != course.id or decision not in ("approve", "reject"):
+        abort(404)
+    if not _in_reach(application):
         abort(404)
     if not ConfirmForm().validate_on_submit() or application.status != ApplicationStatus.PENDING:
         return redirect(url_for("courses.queue", course_id=course.id))
@@ -93,3 +100,12 @@ def _registration(application: Application) -> Registration:
         "participant",
         application.is_focal_point,
     )
+
+
+def _in_reach(application: Application) -> bool:
+    """An association's coordinator sees applications from their association and its members only."""
+    if not is_scoped_coordinator(current_user):
+        return True
+    organisation = get_organisation(application.organisation, application.country) if application.organisation else None
+    scope = current_user.coordinator_scope_id
+    return organisation is not None and scope in (organisation.id, organisation.parent_id)
