@@ -243,6 +243,17 @@ class TestScopedCoordinator:
         full = client.post(f"/courses/{setup['course']}/people/new", data={**PERSON, "email": "x@example.org"})
         assert full.status_code == 422 and "seats in this course are all taken" in full.get_data(as_text=True)
 
+    def test_cannot_appoint_trainers(self, app, client, login_as, setup, scoped):
+        login_as(scoped["email"])
+        response = client.post(f"/courses/{setup['course']}/people/new", data={**PERSON, "role": "trainer"})
+        assert response.status_code == 422 and "Trainers are assigned by" in response.get_data(as_text=True)
+        with app.app_context():
+            inside = db.session.scalar(select(User.id).where(User.email == "inside@example.org"))
+        changed = client.post(f"/courses/{setup['course']}/people/{inside}/role", data={"role": "trainer"})
+        assert "Trainers are assigned by" in changed.get_data(as_text=True)
+        with app.app_context():
+            assert db.session.scalar(select(Enrolment.role).where(Enrolment.user_id == inside)) == "participant"
+
     def test_cannot_create_courses_or_see_other_courses(self, client, login_as, setup, scoped):
         login_as(scoped["email"])
         assert client.get("/courses/new").status_code == 403

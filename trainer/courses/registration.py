@@ -58,6 +58,9 @@ def register(course: Course, registration: Registration, *, by: User) -> Outcome
         )
     if scope is not None:
         _check_reach(course, organisation, scope, by)
+        if registration.role == EnrolmentRole.TRAINER:
+            # A trainer sees every participant of the course: wider than one association's reach.
+            raise RegistrationError(_("Trainers are assigned by the secretariat's coordinators."))
     user = get_user_by_email(registration.email)
     created = user is None
     if created:

@@ -296,7 +296,9 @@ def change_role(course_id: int, user_id: int):
     course = _course(course_id)
     user = _person_in_reach(course, user_id)
     form = RoleForm(role=course_role(user, course.id).value)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.role.data == EnrolmentRole.TRAINER and _scope() is not None:
+        form.role.errors = [_("Trainers are assigned by the secretariat's coordinators.")]
+    elif form.validate_on_submit():
         enrol(course, user, EnrolmentRole(form.role.data))
         db.session.commit()
         flash(_("%(name)s is now a %(role)s in this course.", name=user.name, role=_(form.role.data)), "success")
