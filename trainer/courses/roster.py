@@ -10,21 +10,12 @@ from trainer.accounts.models import Organisation, User
 from trainer.accounts.organisations import member_ids
 from trainer.collation import name_key
 from trainer.courses.models import Enrolment, EnrolmentRole
+from trainer.courses.registration_csv import COLUMNS
 from trainer.extensions import db
 from trainer.mail.models import OutboxMessage
 
-EXPORT_COLUMNS = (
-    "name",
-    "email",
-    "organisation",
-    "organisation_kind",
-    "position",
-    "country",
-    "timezone",
-    "language",
-    "role",
-    "focal_point",
-)
+# The import's columns: an exported roster imports back unchanged.
+EXPORT_COLUMNS = COLUMNS
 
 
 @dataclass(frozen=True)
