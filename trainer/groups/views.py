@@ -115,8 +115,8 @@ def move(course_id: int):
     if ConfirmForm().validate_on_submit():
         user_id = request.form.get("user_id", type=int)
         group_id = request.form.get("group_id", type=int) or None
-        enrolled = {u.id for view in services.list_groups(course.id)[0] for u, _o in view.members}
-        enrolled |= {u.id for u, _o in services.list_groups(course.id)[1]}
+        views, ungrouped = services.list_groups(course.id)
+        enrolled = {u.id for view in views for u, _o in view.members} | {u.id for u, _o in ungrouped}
         if user_id not in enrolled:
             abort(404)
         try:
