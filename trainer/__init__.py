@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from trainer.accounts.cli import accounts_cli
     from trainer.content.cli import content_cli
+    from trainer.data.cli import data_cli
     from trainer.demo.cli import demo_cli
     from trainer.mail.cli import mail_cli
     from trainer.progress.cli import send_reminders
@@ -125,6 +126,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(data_cli)
 
 
 def register_errorhandlers(app: Flask) -> None:
