@@ -19,6 +19,7 @@ def test_backup_copies_the_database_and_the_uploaded_files(app, runner, demo, tm
     assert result.exit_code == 0, result.output
     (folder,) = (tmp_path / "backups").iterdir()
     assert str(folder) in result.output
+    assert folder.stat().st_mode & 0o077 == 0  # the owner's only
     description = json.loads((folder / "backup.json").read_text())
     assert description["schema_revision"] and description["engine"] == engine
     database = folder / description["database"]["file"]

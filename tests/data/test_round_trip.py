@@ -148,6 +148,7 @@ def test_export_writes_where_asked_and_defaults_to_a_dated_name(runner, demo, tm
     assert result.exit_code == 0, result.output
     written = list(Path(tmp_path).glob(f"course-{demo.course_id}-*.zip"))
     assert len(written) == 1 and str(written[0].name) in result.output
+    assert written[0].stat().st_mode & 0o077 == 0  # personal data: the owner's only
     assert not list(Path(tmp_path).glob(".*partial"))
 
 

@@ -42,7 +42,8 @@ def backup(destination: Path) -> BackupReport:
     now = utcnow()
     folder = destination / f"trainer-{now:%Y%m%dT%H%M%SZ}"
     try:
-        folder.mkdir(parents=True)
+        destination.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700)  # the whole site's personal data: the owner's only
     except FileExistsError:
         raise BackupError(f"{folder} already exists; wait a second and run the backup again.") from None
     except OSError as error:

@@ -6,6 +6,7 @@ in use never holds, say, an attendance row for a session it does not hold.
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ Rows = dict[str, list[dict[str, Any]]]  # table name -> rows (column name -> Pyt
 
 # The zip's fixed entry time: the same data makes the same entries (the manifest has the real time).
 _ENTRY_TIME = (1980, 1, 1, 0, 0, 0)
+_PRIVATE = 0o600 << 16  # unpacked files are the owner's only: they hold personal data
 
 
 class ExportError(Exception):
@@ -193,7 +195,7 @@ def write_export(course_id: int, output: IO[bytes]) -> ExportReport:
     with ZipFile(output, "w", compression=ZIP_DEFLATED) as archive:
 
         def add(name: str, data: bytes, **extra: Any) -> None:
-            archive.writestr(ZipInfo(name, _ENTRY_TIME), data, compress_type=ZIP_DEFLATED)
+            archive.writestr(_entry(name), data)
             files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), **extra}
 
         document = {
@@ -227,12 +229,14 @@ def write_export(course_id: int, output: IO[bytes]) -> ExportReport:
                 },
             },
         }
-        archive.writestr(
-            ZipInfo("manifest.json", _ENTRY_TIME),
-            json.dumps(manifest, ensure_ascii=False, indent=1).encode() + b"\n",
-            compress_type=ZIP_DEFLATED,
-        )
+        archive.writestr(_entry("manifest.json"), json.dumps(manifest, ensure_ascii=False, indent=1).encode() + b"\n")
     return ExportReport(manifest, left_out)
+
+
+def _entry(name: str) -> ZipInfo:
+    info = ZipInfo(name, _ENTRY_TIME)
+    info.compress_type, info.external_attr = ZIP_DEFLATED, _PRIVATE
+    return info
 
 
 def _add_attachment(archive: ZipFile, digest: str) -> dict[str, Any]:
@@ -245,9 +249,7 @@ def _add_attachment(archive: ZipFile, digest: str) -> dict[str, Any]:
             "backup first (the export would otherwise lose it)."
         )
     hasher, size = hashlib.sha256(), 0
-    info = ZipInfo(f"attachments/{digest}", _ENTRY_TIME)
-    info.compress_type = ZIP_DEFLATED
-    with path.open("rb") as source, archive.open(info, "w") as target:
+    with path.open("rb") as source, archive.open(_entry(f"attachments/{digest}"), "w") as target:
         while chunk := source.read(1 << 20):
             hasher.update(chunk)
             size += len(chunk)
@@ -262,7 +264,8 @@ def export_to_file(course_id: int, path: Path) -> ExportReport:
     leaves a half-written zip under the name a backup script expects."""
     partial = path.with_name(f".{path.name}.partial")
     try:
-        with partial.open("wb") as output:
+        # Names, emails and answers: readable by the owner only, whatever the umask.
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as output:
             report = write_export(course_id, output)
         shutil.move(partial, path)
     finally:
