@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from trainer.compression import gzip_large_html
 from trainer.content.models import Chapter, Module
 from trainer.content.registry import get_registry
 from trainer.content.versions import chapter_changed_at
@@ -12,6 +13,7 @@ from trainer.extensions import db
 from trainer.permissions import can_see_trainer_notes
 
 bp = Blueprint("content", __name__, url_prefix="/modules", template_folder="templates")
+bp.after_request(gzip_large_html)  # the printable module is the one page over 100 KB without it
 
 
 _ID_ATTRIBUTE = re.compile(r'(?<![\w-])(id|for|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
