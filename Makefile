@@ -8,7 +8,7 @@ PORT ?= 5000
 export FLASK_APP := trainer
 export TRAINER_ENV ?= development
 
-.PHONY: run install install-dev serve seed migrate content translations extract-messages test test-postgres test-all lint format bench clean
+.PHONY: run install install-dev test-tools serve seed migrate content translations extract-messages test test-postgres test-all lint format bench clean
 
 run: install translations migrate content seed serve
 
@@ -27,6 +27,16 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# Test tooling from npm (axe-core, injected into pages by the browser journeys), pinned by
+# package-lock.json. The app itself never loads anything from npm or any other host.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	scripts/ensure-npm.sh
+	npm ci --no-audit --no-fund
+	touch $@
+
+test-tools: $(AXE)
+
 translations: install
 	$(BIN)/pybabel compile -d trainer/translations
 
@@ -42,11 +52,11 @@ seed: install
 serve: install
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-dev translations
+test: install-dev translations test-tools
 	scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
-test-postgres: install-dev translations
+test-postgres: install-dev translations test-tools
 	scripts/ensure-chromium.sh
 	scripts/with-postgres.sh $(BIN)/pytest
 
@@ -61,7 +71,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
 
 bench: install-dev
 	$(BIN)/python bench/chapter_page.py

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import lists as babel_lists
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, get_timezone
 from flask_login import current_user
 
@@ -77,7 +77,15 @@ def reader_zone_name() -> str:
     return str(get_timezone())
 
 
+def add_content_language(response: Response) -> Response:
+    """Says which language a page is in (the same locale as its `<html lang>`)."""
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Language", str(get_locale() or "en"))
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.after_request(add_content_language)
     app.jinja_env.filters["instant"] = format_instant
     app.jinja_env.filters["list_text"] = list_text
     app.jinja_env.globals["reader_zone_name"] = reader_zone_name

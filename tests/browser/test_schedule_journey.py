@@ -10,9 +10,13 @@ from trainer.extensions import db
 
 
 def sign_in(page: Page, email: str) -> None:
+    sign_in_as(page, email, PASSWORD)
+
+
+def sign_in_as(page: Page, email: str, password: str) -> None:
     page.goto("/accounts/login")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 

@@ -41,7 +41,9 @@ def _post_url(data, post=None) -> str:
 def _library_titles(client, query="") -> set[str]:
     response = client.get(f"/library/{query}")
     assert response.status_code == 200
-    return set(re.findall(r'<h3><a href="/library/\d+">([^<]+)</a></h3>', response.get_data(as_text=True)))
+    return set(
+        re.findall(r'<h2 class="card-title"><a href="/library/\d+">([^<]+)</a></h2>', response.get_data(as_text=True))
+    )
 
 
 def _experience(app, experience_id) -> Experience:
@@ -259,7 +261,7 @@ class TestSearch:
                 post.created_at = utcnow() + timedelta(days=days + 1)
             db.session.commit()
         page = _as(app, data["participant"]).get("/library/").get_data(as_text=True)
-        titles = re.findall(r'<h3><a href="/library/\d+">([^<]+)</a></h3>', page)
+        titles = re.findall(r'<h2 class="card-title"><a href="/library/\d+">([^<]+)</a></h2>', page)
         assert titles[:2] == ["Composting with Kitakyushu", "Quezon City policy review"]
 
 

@@ -1,8 +1,11 @@
+import re
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from trainer.compression import gzip_large_html
 from trainer.content.models import Chapter, Module
 from trainer.content.registry import get_registry
 from trainer.content.versions import chapter_changed_at
@@ -10,6 +13,19 @@ from trainer.extensions import db
 from trainer.permissions import can_see_trainer_notes
 
 bp = Blueprint("content", __name__, url_prefix="/modules", template_folder="templates")
+bp.after_request(gzip_large_html)  # the printable module is the one page over 100 KB without it
+
+
+_ID_ATTRIBUTE = re.compile(r'(?<![\w-])(id|for|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
+_FRAGMENT_LINK = re.compile(r'(?<![\w-])href="#([^"]+)"')
+
+
+@bp.app_template_filter("scope_ids")
+def scope_ids(html: str, scope: str) -> Markup:
+    """Prefixes every id in `html`, and the links and references to them, with `scope`: six
+    chapters on one page (the printable module) would otherwise repeat ids such as "summary"."""
+    html = _ID_ATTRIBUTE.sub(lambda m: f'{m[1]}="' + " ".join(f"{scope}--{i}" for i in m[2].split()) + '"', html)
+    return Markup(_FRAGMENT_LINK.sub(lambda m: f'href="#{scope}--{m[1]}"', html))
 
 
 def _module_or_404(slug: str) -> Module:
