@@ -69,14 +69,13 @@ def test_the_join_button_appears_by_itself_fifteen_minutes_before_the_start(app,
     from datetime import UTC, datetime, timedelta
 
     from tests.factories import make_course, make_participant
-    from tests.schedule.helpers import make_session
-    from trainer.timezones import localise
+    from tests.schedule.helpers import make_session_at
 
     with app.app_context():
         course = make_course(timezone="Asia/Jakarta", join_url="https://zoom.us/j/835")
         make_participant(course, email="ayesha@example.org", timezone="Asia/Karachi")
-        start = localise(datetime.now(UTC) + timedelta(minutes=20), "Asia/Jakarta").replace(second=0, microsecond=0)
-        make_session(course, start.date(), start.time(), (start + timedelta(hours=1)).time(), title="Day 2")
+        start = (datetime.now(UTC) + timedelta(minutes=20)).replace(second=0, microsecond=0)
+        make_session_at(course, start, 60, title="Day 2")
         db.session.commit()
         course_id = course.id
 

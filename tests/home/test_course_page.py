@@ -3,9 +3,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from tests.factories import make_coordinator, make_course, make_participant, make_trainer
-from tests.schedule.helpers import CH, make_session
+from tests.schedule.helpers import CH, make_session, make_session_at
 from trainer.extensions import db
-from trainer.timezones import localise
 
 
 @pytest.fixture
@@ -74,14 +73,8 @@ def test_join_button_is_hidden_until_fifteen_minutes_before(app, client, login_a
     with app.app_context():
         from trainer.courses.services import get_course
 
-        soon = localise(datetime.now(UTC) + timedelta(minutes=10), "Asia/Jakarta")
-        make_session(
-            get_course(course["id"]),
-            soon.date(),
-            soon.time().replace(second=0, microsecond=0),
-            (soon + timedelta(hours=1)).time().replace(second=0, microsecond=0),
-            title="Now",
-        )
+        soon = (datetime.now(UTC) + timedelta(minutes=10)).replace(second=0, microsecond=0)
+        make_session_at(get_course(course["id"]), soon, 60, title="Now")
         db.session.commit()
     page = client.get(f"/courses/{course['id']}/").get_data(as_text=True)
     assert "Next live session: Now" in page

@@ -109,7 +109,7 @@ def test_module_page_shows_each_chapters_status(client, login_as, reader):
 
 
 def test_participants_behind_get_one_nudge_before_the_session(app, runner, smtp_server, mail_to):
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC, datetime, time, timedelta
 
     from tests.schedule.helpers import CH, make_session
     from trainer.timezones import localise
@@ -117,12 +117,14 @@ def test_participants_behind_get_one_nudge_before_the_session(app, runner, smtp_
     app.config.update(mail_to)
     with app.app_context():
         course = make_course(timezone="Asia/Jakarta")
+        # A fixed 10:00-12:00 two days ahead: built from the current hour, the session would
+        # cross midnight (end before start) whenever the test ran late in Jakarta's evening.
         soon = localise(datetime.now(UTC) + timedelta(days=2), "Asia/Jakarta")
         make_session(
             course,
             soon.date(),
-            soon.time().replace(second=0, microsecond=0, minute=0),
-            (soon + timedelta(hours=2)).time().replace(second=0, microsecond=0, minute=0),
+            time(10, 0),
+            time(12, 0),
             chapters=CH[2:4],
             title="Day 2",
         )

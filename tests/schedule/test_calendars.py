@@ -9,7 +9,7 @@ import vobject
 from sqlalchemy import select
 
 from tests.factories import make_coordinator, make_course, make_participant, make_trainer
-from tests.schedule.helpers import CH, make_session
+from tests.schedule.helpers import CH, make_session, make_session_at
 from trainer.courses.services import get_course
 from trainer.dbtypes import utcnow
 from trainer.extensions import db
@@ -256,14 +256,8 @@ def test_people_added_later_get_the_current_version(app, client, login_as, cours
 
 def test_reminders_go_once_per_person_and_version(app, runner, course, smtp_server):
     with app.app_context():
-        soon = localise(utcnow() + timedelta(hours=5), "Pacific/Auckland")
-        make_session(
-            get_course(course["id"]),
-            soon.date(),
-            soon.time().replace(second=0, microsecond=0),
-            (soon + timedelta(hours=1)).time().replace(second=0, microsecond=0),
-            title="Soon",
-        )
+        soon = (utcnow() + timedelta(hours=5)).replace(second=0, microsecond=0)
+        make_session_at(get_course(course["id"]), soon, 60, title="Soon")
         db.session.commit()
     first = runner.invoke(args=["mail", "send-reminders"])
     assert first.exit_code == 0 and "3 reminders queued for 1 sessions; 0 study nudges queued" in first.output
