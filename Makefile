@@ -55,6 +55,7 @@ test-all: test test-postgres
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
 
 format: install-dev
 	$(BIN)/ruff check --fix .

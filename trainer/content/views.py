@@ -34,7 +34,7 @@ def _chapter_body(module: Module, chapter: Chapter, show_notes: bool) -> Markup:
         previous, following = (
             module.chapter_in(c.slug, reader_language())[0] if c else None for c in module.neighbours(chapter)
         )
-        body = Markup(
+        body = Markup(  # nosec B704 # an autoescaped template's output, already safe HTML
             render_template(
                 "content/_chapter_body.html",
                 chapter_language=_chapter_language(module, chapter),
