@@ -50,6 +50,9 @@ class Site:
     def __repr__(self) -> str:
         return "site"
 
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text("site")
+
     def restore(self) -> None:
         """Every table back to the world as built."""
         with self.app.app_context(), db.engine.begin() as connection:
