@@ -6,9 +6,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
 
-# The largest id a database column holds (BIGINT). SQLite refuses a larger number with an error
-# instead of finding nothing, so an id from a URL, a form or a query string is checked first.
-MAX_ID = 2**63 - 1
+# The largest id an id column holds (INTEGER). Past it the database raises an error instead of
+# finding nothing (PostgreSQL: "integer out of range"; SQLite past 2**63 - 1), so an id from a URL,
+# a form or a query string is checked first.
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -37,7 +38,7 @@ def id_or_none(value: object) -> int | None:
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in URLs, up to MAX_ID: a longer number is a 404 like any unknown id."""
+    """`<int:...>` in URLs, up to MAX_ID: a larger number is a 404 like any unknown id."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

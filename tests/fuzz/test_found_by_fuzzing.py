@@ -1,7 +1,8 @@
 """The 500s the fuzz tests found, each fixed and kept here as a plain example.
 
-Two kinds: numbers past what the database holds (SQLite raises OverflowError beyond 2**63 - 1
-instead of finding nothing), and digits that str.isdigit() accepts but int() refuses ("²", "①").
+Two kinds: numbers past what an id column holds (instead of finding nothing, PostgreSQL raises
+"integer out of range" past 2**31 - 1, SQLite OverflowError past 2**63 - 1), and digits that
+str.isdigit() accepts but int() refuses ("²", "①").
 Plus an organisation made a member of an association that does not exist (a foreign key error).
 """
 
@@ -20,6 +21,7 @@ from trainer.extensions import db
 from trainer.progress.models import Attendance
 
 HUGE = str(2**64)
+PAST_INTEGER = str(2**31)  # past PostgreSQL's INTEGER, within SQLite's
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 
 
@@ -45,15 +47,16 @@ def _rules_with_ids() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("rule", "method"), _rules_with_ids())
-def test_an_id_past_what_the_database_holds_is_not_found(site: Site, rule: str, method: str):
+@pytest.mark.parametrize("number", [PAST_INTEGER, HUGE])
+def test_an_id_past_what_the_database_holds_is_not_found(site: Site, rule: str, method: str, number: str):
     """Every URL with an id, as the site coordinator (who may open anything): 404, not a 500."""
-    path = PLACEHOLDER.sub(lambda m: HUGE if m.group("converter") == "int" else "x", rule)
+    path = PLACEHOLDER.sub(lambda m: number if m.group("converter") == "int" else "x", rule)
     response = site.client("site_coordinator").open(path, method=method)
     assert response.status_code == 404, f"{method} {path}: {response.status_code}"
     page_of(response)
 
 
-@pytest.mark.parametrize("user_id", ["²", "①", HUGE, "-1", ""])
+@pytest.mark.parametrize("user_id", ["²", "①", PAST_INTEGER, HUGE, "-1", ""])
 def test_a_feed_link_with_a_strange_number_is_not_found(site: Site, user_id: str):
     assert site.client("anonymous").get(f"/calendar/{user_id}-{'a' * 40}.ics").status_code == 404
 
@@ -87,18 +90,19 @@ def test_attendance_minutes_that_are_not_a_number_get_a_message(site: Site, minu
 @pytest.mark.parametrize("page", ["/courses/{course}/progress/", "/courses/{course}/progress.csv"])
 def test_dashboard_filters_past_every_id_find_nobody(site: Site, page: str):
     url = page.format(**site.values("trainer"))
-    response = site.client("trainer").get(url, query_string={"group": HUGE, "organisation": HUGE})
+    response = site.client("trainer").get(url, query_string={"group": PAST_INTEGER, "organisation": HUGE})
     assert response.status_code == 200
     page_of(response)
 
 
 @pytest.mark.parametrize("action", ["attach", "detach"])
-def test_a_library_case_for_a_course_past_every_id_changes_nothing(site: Site, action: str):
+@pytest.mark.parametrize("course_id", [PAST_INTEGER, HUGE])
+def test_a_library_case_for_a_course_past_every_id_changes_nothing(site: Site, action: str, course_id: str):
     values = site.values("trainer")
     before = site.counts()["chapter_cases"]
     response = site.client("trainer").post(
         f"/library/{values['library_case']}/{action}",
-        data={"course_id": HUGE, "chapter_slug": "what-is-decentralized-cooperation"},
+        data={"course_id": course_id, "chapter_slug": "what-is-decentralized-cooperation"},
     )
     assert response.status_code in (302, 400, 404, 422)
     page_of(response)
@@ -121,7 +125,7 @@ def test_seats_for_an_association_past_every_id_are_refused(site: Site):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("parent_id", ["999", HUGE, "²"])
+@pytest.mark.parametrize("parent_id", ["999", PAST_INTEGER, HUGE, "²"])
 def test_an_organisation_joins_only_an_association_from_the_list(site: Site, parent_id: str):
     data = {"name": "Kathmandu Metropolitan City", "country": "NP", "kind": "city", "parent_id": parent_id}
     response = site.client("site_coordinator").post("/accounts/organisations/new", data=data)
