@@ -93,6 +93,8 @@ def test_the_database_alone_gives_no_working_feed_link(app, migrated_database):
     assert not any(token.split("-")[1] in str(value) for value in stored.values())
     other_key = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": migrated_database, "SECRET_KEY": "another" * 8})
     assert other_key.test_client().get(f"/calendar/{token}.ics").status_code == 404
+    with other_key.app_context():
+        db.engine.dispose()
     assert app.test_client().get(f"/calendar/{token}.ics").status_code == 200
 
 
