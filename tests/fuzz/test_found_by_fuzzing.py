@@ -3,10 +3,13 @@
 Two kinds: numbers past what an id column holds (instead of finding nothing, PostgreSQL raises
 "integer out of range" past 2**31 - 1, SQLite OverflowError past 2**63 - 1), and digits that
 str.isdigit() accepts but int() refuses ("²", "①").
-Plus an organisation made a member of an association that does not exist (a foreign key error).
+Plus an organisation made a member of an association that does not exist (a foreign key error),
+and NUL characters, which PostgreSQL refuses in text, in uploaded files' names and in the second
+value of a query-string parameter.
 """
 
 import re
+from io import BytesIO
 
 import pytest
 from sqlalchemy import select
@@ -133,3 +136,29 @@ def test_an_organisation_joins_only_an_association_from_the_list(site: Site, par
     assert "Choose an association from the list." in page_of(response)
     with site.app.app_context():
         assert db.session.scalar(select(Organisation).where(Organisation.name == data["name"])) is None
+
+
+@pytest.mark.parametrize(
+    ("visitor", "url"),
+    [
+        ("site_coordinator", "/courses/{course}/people/import"),
+        ("trainer", "/courses/{course}/attendance/{session}/zoom"),
+        ("participant", "/courses/{course}/groups/exercises/{exercise}/{group}/attachments"),
+    ],
+)
+def test_an_upload_whose_name_has_a_nul_is_a_bad_request(site: Site, visitor: str, url: str):
+    before = site.counts()
+    response = site.client(visitor).post(
+        url.format(**site.values(visitor)),
+        data={"file": (BytesIO(b"name,email,country\n"), "people\x00.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page_of(response)
+    assert site.counts() == before
+
+
+def test_a_nul_in_any_value_of_a_parameter_is_a_bad_request(site: Site):
+    client = site.client("site_coordinator")
+    assert client.get("/accounts/organisations/", query_string=[("q", "Kota"), ("q", "\x00")]).status_code == 400
+    assert client.get("/accounts/organisations/", query_string=[("\x00", "1")]).status_code == 400

@@ -128,7 +128,8 @@ def filled(draw, form: Form) -> dict:
         if draw(st.integers(min_value=0, max_value=9)) == 0:
             continue  # left out
         if kind == "file":
-            data[name] = (BytesIO(draw(files)), draw(st.one_of(st.just("upload.csv"), st.text(max_size=20))))
+            filename = st.one_of(st.sampled_from(("upload.csv", "\x00.csv")), st.text(max_size=20))
+            data[name] = (BytesIO(draw(files)), draw(filename))
             continue
         choices = [st.one_of(numbers, values)]
         if options:

@@ -21,7 +21,7 @@ REGISTRATION_SAMPLES = sample_files("courses/csv_files")
 GOOD_REGISTRATIONS = sample_files("courses/csv_files", "good_")
 ZOOM_SAMPLES = sample_files("progress/zoom_files")
 GOOD_ZOOM_REPORTS = sample_files("progress/zoom_files", "participants_", "variant_", "attendee_")
-filenames = st.one_of(st.just("people.csv"), st.text(max_size=30))
+filenames = st.one_of(st.sampled_from(("people.csv", "", "\x00.csv", "../people.csv")), st.text(max_size=30))
 
 
 def _unchanged_but_pending(before: dict[str, int], after: dict[str, int]) -> list[str]:

@@ -52,7 +52,9 @@ def test_group_submission(site: Site, text: str, base_version: str):
         files,
         st.sampled_from((b"%PDF-1.4\n%%EOF\n", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b"PK\x03\x04" + b"\0" * 40)),
     ),
-    filename=st.one_of(st.sampled_from(("plan.pdf", "notes.txt", "x.exe", ".", "")), st.text(max_size=200)),
+    filename=st.one_of(
+        st.sampled_from(("plan.pdf", "notes.txt", "x.exe", ".", "", "n\x00.txt")), st.text(max_size=200)
+    ),
 )
 def test_attachment(site: Site, data: bytes, filename: str):
     site.restore()
