@@ -65,6 +65,7 @@ test-all: test test-postgres
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
 
 format: install-dev
 	$(BIN)/ruff check --fix .
@@ -78,4 +79,4 @@ bench: install-dev
 
 extract-messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output -o trainer/translations/messages.pot .
-	$(BIN)/pybabel update -i trainer/translations/messages.pot -d trainer/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -w 120 -i trainer/translations/messages.pot -d trainer/translations --no-fuzzy-matching

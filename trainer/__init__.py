@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSECURE_DEV_KEY
+from trainer.dbtypes import IdConverter
 
 
 class ConfigurationError(RuntimeError):
@@ -26,6 +27,7 @@ def create_app(config_class: type | None = None, overrides: Mapping[str, Any] | 
     app.config.update(overrides or {})
     _refuse_unsafe_production(app)
     _resolve_database_uri(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
 

@@ -65,8 +65,13 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _reject_nul_bytes():
-        # A NUL in a form or query string would reach the database and fail there (PostgreSQL).
-        values = [*request.args.values(), *request.form.values()]
-        if any("\x00" in value for value in values):
+        # A NUL in a form, a query string or an uploaded file's name would reach the database and
+        # fail there (PostgreSQL): every name and every value, not only the first of each name.
+        texts = [
+            *(text for key, values in request.args.lists() for text in (key, *values)),
+            *(text for key, values in request.form.lists() for text in (key, *values)),
+            *(upload.filename or "" for _key, uploads in request.files.lists() for upload in uploads),
+        ]
+        if any("\x00" in text for text in texts):
             return render_error(400)
         return None

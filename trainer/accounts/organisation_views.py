@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from trainer.accounts.models import Organisation, OrganisationKind
 from trainer.accounts.organisations import get_organisation, normalise_name, search_organisations
+from trainer.dbtypes import id_or_none
 from trainer.extensions import db
 from trainer.forms_common import country_choices
 from trainer.permissions import coordinator_required
@@ -19,7 +20,7 @@ class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the organisation's name.")), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.label) for k in OrganisationKind])
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))])
-    parent_id = SelectField(_l("Member of the association"), coerce=int, validate_choice=False)
+    parent_id = SelectField(_l("Member of the association"), coerce=id_or_none, validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +29,11 @@ class OrganisationForm(FlaskForm):
             select(Organisation).where(Organisation.kind == OrganisationKind.ASSOCIATION).order_by(Organisation.name)
         )
         self.parent_id.choices = [SelectChoice(0, "—")] + [SelectChoice(a.id, a.name) for a in associations]
+
+    def validate_parent_id(self, field) -> None:
+        # Sent and not one of the associations listed (absent means no change to the parent).
+        if field.raw_data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose an association from the list."))
 
 
 @coordinator_required

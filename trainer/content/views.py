@@ -3,7 +3,7 @@ import re
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from trainer.compression import gzip_large_html
 from trainer.content.models import Chapter, Module
@@ -24,8 +24,10 @@ _FRAGMENT_LINK = re.compile(r'(?<![\w-])href="#([^"]+)"')
 def scope_ids(html: str, scope: str) -> Markup:
     """Prefixes every id in `html`, and the links and references to them, with `scope`: six
     chapters on one page (the printable module) would otherwise repeat ids such as "summary"."""
+    html = str(escape(html))  # markup (a rendered block) passes through; plain text is escaped
     html = _ID_ATTRIBUTE.sub(lambda m: f'{m[1]}="' + " ".join(f"{scope}--{i}" for i in m[2].split()) + '"', html)
-    return Markup(_FRAGMENT_LINK.sub(lambda m: f'href="#{scope}--{m[1]}"', html))
+    scoped = _FRAGMENT_LINK.sub(lambda m: f'href="#{scope}--{m[1]}"', html)
+    return Markup(scoped)  # nosec B704 # escaped above; scope is a chapter slug, checked by the loader
 
 
 def _module_or_404(slug: str) -> Module:
@@ -50,7 +52,7 @@ def _chapter_body(module: Module, chapter: Chapter, show_notes: bool) -> Markup:
         previous, following = (
             module.chapter_in(c.slug, reader_language())[0] if c else None for c in module.neighbours(chapter)
         )
-        body = Markup(
+        body = Markup(  # nosec B704 # an autoescaped template's output, already safe HTML
             render_template(
                 "content/_chapter_body.html",
                 chapter_language=_chapter_language(module, chapter),

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from trainer.accounts.models import OrganisationKind
 from trainer.accounts.services import get_user_by_email
 from trainer.courses.models import CourseStatus
+from trainer.dbtypes import to_id
 from trainer.forms_common import TimeZoneField, country_choices
 
 
@@ -123,5 +124,5 @@ class ApplicationForm(RegisterPersonForm):
 
 
 class SeatsForm(FlaskForm):
-    association_id = SelectField(_l("Association"), coerce=int, validate_choice=False)
+    association_id = SelectField(_l("Association"), coerce=to_id, validate_choice=False)
     seats = IntegerField(_l("Seats"), validators=[DataRequired(_l("How many seats?")), NumberRange(min=0, max=10000)])

@@ -351,12 +351,10 @@ def _advance_sequences(written: Iterable[Table]) -> None:
         # Only a table's own id has a sequence (completion_rules is keyed by its course).
         if len(key) != 1 or key[0].foreign_keys or key[0].name in tables.OMITTED_COLUMNS.get(table.name, {}):
             continue
+        column, name = quote(key[0].name), quote(table.name)
+        sql = f"SELECT setval(pg_get_serial_sequence(:table, :column), MAX({column})) FROM {name}"  # nosec B608 # our own table names, quoted
         db.session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :column), MAX({quote(key[0].name)})) "
-                f"FROM {quote(table.name)} HAVING MAX({quote(key[0].name)}) IS NOT NULL"
-            ),
-            {"table": table.name, "column": key[0].name},
+            text(sql + f" HAVING MAX({column}) IS NOT NULL"), {"table": table.name, "column": key[0].name}
         )
 
 

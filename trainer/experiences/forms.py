@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from trainer.content.models import Chapter, Module
 from trainer.countries import country_codes
 from trainer.courses.models import Course
+from trainer.dbtypes import id_or_none
 from trainer.experiences.cases import COOPERATION_KINDS
 from trainer.forms_common import MultiCheckboxField, country_choices
 
@@ -149,13 +150,6 @@ class GoodCaseForm(FlaskForm):
             raise ValidationError(_l("Choose the kind of cooperation from the list."))
 
 
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class AttachForm(FlaskForm):
     """Attach a library case to a chapter of a course the person teaches.
 
@@ -163,7 +157,7 @@ class AttachForm(FlaskForm):
     chapter belongs to that course's module is checked by the service: neither is a choice list.
     """
 
-    course_id = SelectField(_l("Course"), coerce=_int_or_none, validate_choice=False)
+    course_id = SelectField(_l("Course"), coerce=id_or_none, validate_choice=False)
     chapter_slug = SelectField(_l("Chapter"), validate_choice=False)
 
     def __init__(self, *args, courses: Iterable[Course] = (), modules: Iterable[Module] = (), **kwargs):
@@ -188,5 +182,5 @@ class AttachForm(FlaskForm):
 class DetachForm(FlaskForm):
     """The hidden fields of a "detach" button: which course and chapter."""
 
-    course_id = HiddenField(filters=[_int_or_none])
+    course_id = HiddenField(filters=[id_or_none])
     chapter_slug = HiddenField()

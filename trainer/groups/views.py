@@ -10,7 +10,7 @@ from trainer.content.markdown import render_user_markdown
 from trainer.content.registry import get_registry
 from trainer.courses.models import Course
 from trainer.courses.services import get_course
-from trainer.dbtypes import utcnow
+from trainer.dbtypes import to_id, utcnow
 from trainer.extensions import db
 from trainer.groups import services, work
 from trainer.groups.forming import zoom_breakout_csv
@@ -113,8 +113,8 @@ def rename(course_id: int, group_id: int):
 def move(course_id: int):
     course = _course(course_id, teach=True)
     if ConfirmForm().validate_on_submit():
-        user_id = request.form.get("user_id", type=int)
-        group_id = request.form.get("group_id", type=int) or None
+        user_id = request.form.get("user_id", type=to_id)
+        group_id = request.form.get("group_id", type=to_id) or None
         views, ungrouped = services.list_groups(course.id)
         enrolled = {u.id for view in views for u, _o in view.members} | {u.id for u, _o in ungrouped}
         if user_id not in enrolled:
@@ -208,7 +208,10 @@ def submission(course_id: int, exercise_id: int, group_id: int):
             abort(403)
         if form.validate_on_submit():
             submission = submission or work.get_submission(exercise, group)
-            base = int(form.base_version.data) if (form.base_version.data or "").isdigit() else -1
+            try:
+                base = to_id(form.base_version.data or "")
+            except ValueError:
+                base = -1  # not a version: a conflict, shown with the latest text
             try:
                 conflict = work.save(submission, form.text.data or "", base, current_user)
             except work.WorkError as error:

@@ -15,6 +15,7 @@ from trainer.accounts.models import User
 from trainer.content.models import Module
 from trainer.content.registry import get_registry
 from trainer.courses.models import Course, Enrolment
+from trainer.dbtypes import to_id
 from trainer.extensions import db
 from trainer.links import absolute_url
 from trainer.schedule import ical
@@ -185,10 +186,12 @@ def reset_feed_token(user: User) -> str:
 
 
 def user_for_feed_token(token: str) -> User | None:
-    user_id, _sep, signature = token.partition("-")
-    if not user_id.isdigit() or len(signature) != 40:
+    number, _sep, signature = token.partition("-")
+    try:
+        user_id = to_id(number)
+    except ValueError:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, user_id) if len(signature) == 40 else None
     if user is None or not user.feed_nonce or not user.is_active:
         return None
     return user if hmac.compare_digest(signature, _signature(user.id, user.feed_nonce)) else None

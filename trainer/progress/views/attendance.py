@@ -13,6 +13,7 @@ from wtforms.validators import NumberRange, Optional
 
 from trainer.courses.models import PendingImport
 from trainer.courses.services import get_course
+from trainer.dbtypes import id_or_none
 from trainer.extensions import db
 from trainer.permissions import require_course_teaching
 from trainer.progress import attendance
@@ -78,7 +79,7 @@ def _save_register(session, people) -> list[str]:
         if status not in {s.value for s in AttendanceStatus}:
             errors.append(_("%(name)s: choose a status from the list.", name=person.name))
             continue
-        if minutes_text and (not minutes_text.isdigit() or int(minutes_text) > 1440):
+        if minutes_text and (not (minutes_text.isascii() and minutes_text.isdigit()) or int(minutes_text) > 1440):
             errors.append(_("%(name)s: minutes must be a whole number up to 1440.", name=person.name))
             continue
         attendance.record(
@@ -146,9 +147,10 @@ def zoom_preview(course_id: int, session_id: int, token: str):
     form = RegisterForm()
     if form.validate_on_submit():
         manual = {
-            int(k.removeprefix("match-")): int(v)
+            row: person
             for k, v in request.form.items()
-            if k.startswith("match-") and k.removeprefix("match-").isdigit() and v.isdigit()
+            if k.startswith("match-") and (row := id_or_none(k.removeprefix("match-"))) is not None
+            if (person := id_or_none(v)) is not None
         }
         present = attendance.apply_zoom(session, preview, manual, by=current_user.id)
         db.session.delete(pending)

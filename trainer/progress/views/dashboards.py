@@ -9,6 +9,7 @@ from trainer.content.registry import get_registry
 from trainer.countries import country_name
 from trainer.courses.models import Course
 from trainer.courses.services import get_course
+from trainer.dbtypes import to_id
 from trainer.extensions import db
 from trainer.permissions import coordinator_required, course_role, require_course_teaching
 from trainer.progress import reports, study
@@ -19,10 +20,10 @@ from trainer.schedule.services import list_sessions
 
 def filters_from_request(course_id: int) -> reports.Filters:
     sort = request.args.get("sort", "name")
-    group_id = request.args.get("group", type=int)
+    group_id = request.args.get("group", type=to_id)
     return reports.Filters(
         country=request.args.get("country") or None,
-        organisation_id=request.args.get("organisation", type=int),
+        organisation_id=request.args.get("organisation", type=to_id),
         user_ids=frozenset(group_members(course_id, group_id)) if group_id else None,
         sort=sort if sort in reports.SORTS else "name",
         descending=request.args.get("desc") == "1",
@@ -51,7 +52,7 @@ def course_dashboard(course_id: int):
         countries=sorted(countries, key=country_name),
         organisations=organisations,
         groups=list_groups(course.id),
-        group_id=request.args.get("group", type=int),
+        group_id=request.args.get("group", type=to_id),
     )
 
 
