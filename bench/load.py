@@ -203,7 +203,6 @@ def seed(database_url: str, participants: int) -> Layout:
     from trainer.courses.models import Course, CourseStatus, Enrolment, EnrolmentRole
     from trainer.extensions import db
     from trainer.progress.models import ChapterProgress, ExerciseAnswer, SectionProgress
-    from trainer.progress.study import individual_exercises
     from trainer.schedule.planning import SessionDraft
     from trainer.schedule.services import save_session
 
@@ -266,12 +265,7 @@ def seed(database_url: str, participants: int) -> Layout:
         db.session.commit()
         layout = Layout(
             course_id=course.id,
-            chapters={
-                c.slug: ChapterShape(
-                    tuple(s.id for s in c.sections), tuple(e.id for e in individual_exercises(c)), c.version
-                )
-                for c in module.chapters
-            },
+            chapters=chapter_shapes(module),
             upcoming_sessions=3,
             participants=[(p.id, p.email) for p in people],
             coordinator=coordinator.email,
@@ -280,6 +274,15 @@ def seed(database_url: str, participants: int) -> Layout:
         )
         db.engine.dispose()
     return layout
+
+
+def chapter_shapes(module) -> dict[str, ChapterShape]:
+    from trainer.progress.study import individual_exercises
+
+    return {
+        c.slug: ChapterShape(tuple(s.id for s in c.sections), tuple(e.id for e in individual_exercises(c)), c.version)
+        for c in module.chapters
+    }
 
 
 def _progress_so_far(user_ids: list[int], chapters) -> tuple[list, dict, list]:
@@ -821,6 +824,17 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         return children(self.process.pid) if self.process else []
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its live workers (user + system)."""
+        total = 0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -859,6 +873,8 @@ class Report:
     seconds: float = 0.0
     exchanges: list[Exchange] = field(default_factory=list)
     verdict: Verdict | None = None
+    server_cpu: float = 0.0  # CPU seconds gunicorn used during the load (a killed worker's are not counted)
+    load_average: float = 0.0  # the machine's, when the load began: other work shares the cores
     facts: list[str] = field(default_factory=list)  # what the fault did, in words
     failures: list[str] = field(default_factory=list)  # why the scenario failed
 
@@ -893,6 +909,9 @@ class Report:
             f"      requests {f['requests']} ({f['rps']:.1f}/s)  p50 {f['p50']:.0f} ms  p95 {f['p95']:.0f} ms  "
             f"5xx {f['5xx']}  connection errors {f['connection errors']}  4xx {f['4xx']}  feeds 304 {f['304']}",
             f"      {kinds}",
+            f"      gunicorn used {self.server_cpu:.0f} CPU s ({self.server_cpu / max(self.seconds, 1):.2f} cores, "
+            f"{1000 * self.server_cpu / max(f['requests'], 1):.1f} ms a request); load average at the start "
+            f"{self.load_average:.1f} on {os.cpu_count()} cores",
         ]
         v = self.verdict
         if v is not None:
@@ -970,6 +989,7 @@ class Run:
         self.actors = [*people, coordinator]
         threads = [threading.Thread(target=actor.run, args=(self.stop,), daemon=True) for actor in self.actors]
         fault = threading.Thread(target=self.fault, args=(env,), daemon=True)
+        cpu_before, self.report.load_average = self.gunicorn.cpu_seconds(), os.getloadavg()[0]
         self.clock.zero = time.monotonic()
         for thread in threads:
             thread.start()
@@ -980,6 +1000,7 @@ class Run:
         for thread in [*threads, fault]:
             thread.join(timeout=120)
         self.workers_after = self.gunicorn.worker_pids()
+        self.report.server_cpu = self.gunicorn.cpu_seconds() - cpu_before
         self.report.seconds = max(self.report.seconds, self.clock.now())
         for actor in self.actors:
             self.report.exchanges += actor.exchanges
