@@ -1,5 +1,6 @@
 import pytest
 from flask import abort
+from sqlalchemy import select
 
 from tests.factories import make_user
 from trainer.extensions import db
@@ -52,3 +53,46 @@ def test_nul_byte_in_input_is_a_clear_400(app, client):
     response = client.post("/accounts/login", data={"email": email + "\x00", "password": "x"})
     assert response.status_code == 400
     assert client.get("/?q=%00").status_code == 400
+
+
+class TestDatabaseGoneMidRequest:
+    """PostgreSQL restarted while a request held a connection: the rollback at the end fails too."""
+
+    @pytest.fixture
+    def app_with_dead_rollbacks(self, app, monkeypatch):
+        """Routes that read, after which the database "restarts": every rollback fails from then on."""
+        gone = []
+
+        @app.get("/_test/read")
+        def read():
+            db.session.execute(select(1))
+            gone.append(True)
+            return "read"
+
+        @app.get("/_test/read-then-fail")
+        def read_then_fail():
+            db.session.execute(select(1))
+            gone.append(True)
+            raise RuntimeError("boom")
+
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        with app.app_context():
+            dialect = db.engine.dialect
+        rollback = dialect.do_rollback
+
+        def dead(dbapi_connection):
+            if gone:
+                raise dialect.loaded_dbapi.OperationalError("terminating connection due to administrator command")
+            rollback(dbapi_connection)
+
+        monkeypatch.setattr(dialect, "do_rollback", dead)
+        yield app
+        gone.clear()
+
+    def test_a_response_already_made_goes_out(self, app_with_dead_rollbacks):
+        response = app_with_dead_rollbacks.test_client().get("/_test/read")
+        assert response.status_code == 200 and response.text == "read"
+
+    def test_the_error_page_still_shows(self, app_with_dead_rollbacks):
+        response = app_with_dead_rollbacks.test_client().get("/_test/read-then-fail")
+        assert response.status_code == 500 and "Something went wrong" in response.text
