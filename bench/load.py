@@ -344,9 +344,12 @@ class Participant:
         return status, body, response
 
     def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            self.step()
-            stop.wait(self.rng.uniform(0, self.think))
+        try:
+            while not stop.is_set():
+                self.step()
+                stop.wait(self.rng.uniform(0, self.think))
+        except Exception as error:  # a simulated person that stops must fail the run, not go quiet
+            self.anomalies.append(f"user {self.user_id} stopped: {type(error).__name__}: {error}")
 
     def current_chapter(self) -> str:
         """The first chapter with something left to do: where a reader carries on."""
@@ -400,7 +403,7 @@ class Participant:
         self.writes.append(write)
         if write.acknowledged:
             if json_reply and json.loads(body).get("done") is not done:
-                self.anomalies.append(f"user {self.user_id} {slug}/{section}: asked done={done}, reply {body!r}")
+                self.anomalies.append(f"user {self.user_id} {slug}/{section}: asked done={done}, replied {body!r}")
             (self.done.add if done else self.done.discard)((slug, section))
 
     def quick_ticks(self, slug: str, token: str) -> None:
@@ -444,12 +447,19 @@ class Coordinator:
         self.browser = Browser(port)
         self.exchanges: list[Exchange] = []
         self.writes: list[Write] = []
+        self.anomalies: list[str] = []
         self.registered = 0
 
     def prepare(self) -> None:
         self.browser.sign_in(self.layout.coordinator)
 
     def run(self, stop: threading.Event) -> None:
+        try:
+            self.register_until(stop)
+        except Exception as error:  # as for participants: reported, not silent
+            self.anomalies.append(f"the coordinator stopped: {type(error).__name__}: {error}")
+
+    def register_until(self, stop: threading.Event) -> None:
         path = f"/courses/{self.layout.course_id}/people/new"
         while not stop.is_set():
             started = self.clock.now()
@@ -841,12 +851,14 @@ class Gunicorn:
         except OSError:
             return ""
 
-    def errors_logged(self) -> int:
-        """Requests that ended in an exception, as Flask logs them ("Exception on /path [GET]")."""
+    def errors_logged(self) -> tuple[int, int]:
+        """Requests that ended in an exception, as Flask logs them ("Exception on /path [GET]"), and
+        those that failed outside the app's error handling, answered with gunicorn's bare 500."""
         try:
-            return self.log_path.read_text(errors="replace").count("Exception on ")
+            text = self.log_path.read_text(errors="replace")
         except OSError:
-            return 0
+            return 0, 0
+        return text.count("Exception on "), text.count("Error handling request")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -1004,7 +1016,7 @@ class Run:
         self.report.seconds = max(self.report.seconds, self.clock.now())
         for actor in self.actors:
             self.report.exchanges += actor.exchanges
-            self.report.failures += [f"reply contradicts request: {a}" for a in getattr(actor, "anomalies", [])]
+            self.report.failures += actor.anomalies
         if self.args.logs:
             with (self.args.logs / f"exchanges-{self.scenario}.jsonl").open("w") as out:
                 for e in sorted(self.report.exchanges, key=lambda e: e.started):
@@ -1119,7 +1131,8 @@ class Run:
             )
         elif self.scenario == "restart-postgres":
             self.judge_restart(failed)
-        report.facts.append(f"exceptions in gunicorn's log: {self.gunicorn.errors_logged()}")
+        app_errors, bare = self.gunicorn.errors_logged()
+        report.facts.append(f"gunicorn's log: {app_errors} exceptions in the app, {bare} bare 500s from gunicorn itself")
 
     def judge_restart(self, failed: list[Exchange]) -> None:
         report = self.report
