@@ -75,17 +75,31 @@ class TestDatabaseGoneMidRequest:
             gone.append(True)
             raise RuntimeError("boom")
 
+        @app.get("/_test/database-gone")
+        def database_gone():
+            gone.append(True)
+            db.session.execute(select(1))
+
         app.config["PROPAGATE_EXCEPTIONS"] = False
         with app.app_context():
             dialect = db.engine.dialect
-        rollback = dialect.do_rollback
+        rollback, execute = dialect.do_rollback, dialect.do_execute
 
-        def dead(dbapi_connection):
+        def terminated():
+            return dialect.loaded_dbapi.OperationalError("terminating connection due to administrator command")
+
+        def dead_rollback(dbapi_connection):
             if gone:
-                raise dialect.loaded_dbapi.OperationalError("terminating connection due to administrator command")
+                raise terminated()
             rollback(dbapi_connection)
 
-        monkeypatch.setattr(dialect, "do_rollback", dead)
+        def dead_execute(cursor, statement, parameters, context=None):
+            if gone:
+                raise terminated()
+            execute(cursor, statement, parameters, context)
+
+        monkeypatch.setattr(dialect, "do_rollback", dead_rollback)
+        monkeypatch.setattr(dialect, "do_execute", dead_execute)
         yield app
         gone.clear()
 
@@ -95,4 +109,13 @@ class TestDatabaseGoneMidRequest:
 
     def test_the_error_page_still_shows(self, app_with_dead_rollbacks):
         response = app_with_dead_rollbacks.test_client().get("/_test/read-then-fail")
+        assert response.status_code == 500 and "Something went wrong" in response.text
+
+    def test_the_error_page_needs_no_database_when_the_database_failed(self, app_with_dead_rollbacks, login_as):
+        # A signed-in reader: the layout would load them (name, language, zone) from the database.
+        with app_with_dead_rollbacks.app_context():
+            email = make_user().email
+            db.session.commit()
+        client = login_as(email)
+        response = client.get("/_test/database-gone")
         assert response.status_code == 500 and "Something went wrong" in response.text
