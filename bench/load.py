@@ -1132,7 +1132,7 @@ class Run:
         elif self.scenario == "restart-postgres":
             self.judge_restart(failed)
         app_errors, bare = self.gunicorn.errors_logged()
-        report.facts.append(f"gunicorn's log: {app_errors} exceptions in the app, {bare} bare 500s from gunicorn itself")
+        report.facts.append(f"gunicorn's log: {app_errors} exceptions in the app, {bare} bare 500s from gunicorn")
 
     def judge_restart(self, failed: list[Exchange]) -> None:
         report = self.report
