@@ -106,6 +106,41 @@ class Write:
         return self.status is not None and self.status < 400
 
 
+class Gate:
+    """Lets the simulated people take their next step, or holds them before it: a lull, with nothing
+    in flight (to restart PostgreSQL while every pooled connection is idle)."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.open = True
+        self.busy = 0
+
+    def enter(self, stop: threading.Event) -> bool:
+        with self.condition:
+            while not self.open:
+                if stop.is_set():
+                    return False
+                self.condition.wait(0.2)
+            self.busy += 1
+            return True
+
+    def leave(self) -> None:
+        with self.condition:
+            self.busy -= 1
+            self.condition.notify_all()
+
+    def hold(self, timeout: float) -> bool:
+        """Close, then wait until every step under way has finished."""
+        with self.condition:
+            self.open = False
+            return self.condition.wait_for(lambda: self.busy == 0, timeout)
+
+    def release(self) -> None:
+        with self.condition:
+            self.open = True
+            self.condition.notify_all()
+
+
 class Clock:
     def __init__(self) -> None:
         self.zero = time.monotonic()
@@ -324,6 +359,7 @@ class Participant:
         self.answers = 0
         self.feed = ""
         self.etag = ""
+        self.gate = Gate()
 
     def prepare(self) -> None:
         self.browser.sign_in(self.email)
@@ -345,8 +381,11 @@ class Participant:
 
     def run(self, stop: threading.Event) -> None:
         try:
-            while not stop.is_set():
-                self.step()
+            while not stop.is_set() and self.gate.enter(stop):
+                try:
+                    self.step()
+                finally:
+                    self.gate.leave()
                 stop.wait(self.rng.uniform(0, self.think))
         except Exception as error:  # a simulated person that stops must fail the run, not go quiet
             self.anomalies.append(f"user {self.user_id} stopped: {type(error).__name__}: {error}")
@@ -449,6 +488,7 @@ class Coordinator:
         self.writes: list[Write] = []
         self.anomalies: list[str] = []
         self.registered = 0
+        self.gate = Gate()
 
     def prepare(self) -> None:
         self.browser.sign_in(self.layout.coordinator)
@@ -461,19 +501,25 @@ class Coordinator:
 
     def register_until(self, stop: threading.Event) -> None:
         path = f"/courses/{self.layout.course_id}/people/new"
-        while not stop.is_set():
-            started = self.clock.now()
+        while not stop.is_set() and self.gate.enter(stop):
             try:
-                status, page, _r = self.browser.request("GET", path)
-            except (OSError, http.client.HTTPException) as error:
-                self.exchanges.append(Exchange("register-form", started, self.clock.now(), None, type(error).__name__))
-                stop.wait(self.interval)
-                continue
-            self.exchanges.append(Exchange("register-form", started, self.clock.now(), status))
-            token = csrf_token(page) if status == 200 else None
-            if token:
-                self.register(path, token)
+                self.register_once(path)
+            finally:
+                self.gate.leave()
             stop.wait(self.interval)
+
+    def register_once(self, path: str) -> None:
+        """The People page's form, then the registration it sends."""
+        started = self.clock.now()
+        try:
+            status, page, _r = self.browser.request("GET", path)
+        except (OSError, http.client.HTTPException) as error:
+            self.exchanges.append(Exchange("register-form", started, self.clock.now(), None, type(error).__name__))
+            return
+        self.exchanges.append(Exchange("register-form", started, self.clock.now(), status))
+        token = csrf_token(page) if status == 200 else None
+        if token:
+            self.register(path, token)
 
     def register(self, path: str, token: str) -> None:
         self.registered += 1
@@ -966,6 +1012,8 @@ class Run:
     def env(self, url: str) -> dict:
         env = app_env(url)
         env.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(self.smtp_port), MAIL_TIMEOUT="5")
+        if self.args.no_pre_ping:
+            env["FLASK_SQLALCHEMY_ENGINE_OPTIONS"] = '{"pool_pre_ping": false}'
         return env
 
     def execute(self) -> Report:
@@ -994,6 +1042,9 @@ class Run:
             for uid, email in layout.participants
         ]
         coordinator = Coordinator(port, layout, self.clock)
+        self.gate = Gate()
+        for actor in [*people, coordinator]:
+            actor.gate = self.gate
         started = time.monotonic()
         with ThreadPoolExecutor(8) as pool:
             list(pool.map(lambda actor: actor.prepare(), [*people, coordinator]))
@@ -1055,16 +1106,31 @@ class Run:
         self.report.failures.append(f"worker {victim} was not replaced within 30 s: {self.gunicorn.worker_pids()}")
 
     def restart_postgres(self) -> None:
-        self.stop.wait(self.args.duration / 2)
+        """Restart PostgreSQL under load at a third of the run, and again at two thirds in a lull: with
+        nothing in flight then, no request may fail at all (idle pooled connections are pinged)."""
+        if self.stop.wait(self.args.duration / 3):
+            return
         self.workers_before = self.gunicorn.worker_pids()
-        old = self.postgres.pid()
-        self.outage = (self.clock.now(), None)
+        self.outage = self.restart("under load")
+        if self.stop.wait(max(0.0, 2 * self.args.duration / 3 - self.clock.now())):
+            return
+        held = self.clock.now()
+        if not self.gate.hold(timeout=120):
+            self.report.failures.append("the lull never came: requests still in flight after 120 s")
+        try:
+            self.lull = self.restart(f"in a lull (after {self.clock.now() - held:.1f} s for requests to finish)")
+        finally:
+            self.gate.release()
+
+    def restart(self, when: str) -> tuple[float, float]:
+        old, begin = self.postgres.pid(), self.clock.now()
         self.postgres.restart()
-        self.outage = (self.outage[0], self.clock.now())
+        end = self.clock.now()
         self.report.facts.append(
-            f"t={self.outage[0]:.1f} s pg_ctl restart -m fast: postmaster {old} → {self.postgres.pid()}, "
-            f"down for {self.outage[1] - self.outage[0]:.1f} s"
+            f"t={begin:.1f} s pg_ctl restart -m fast {when}: postmaster {old} → {self.postgres.pid()}, "
+            f"down for {end - begin:.1f} s"
         )
+        return begin, end
 
     def send_while_down(self, env: dict) -> None:
         """Cron's work during the outage: send-outbox every few seconds and, beside it, reminders for
@@ -1136,9 +1202,9 @@ class Run:
 
     def judge_restart(self, failed: list[Exchange]) -> None:
         report = self.report
-        outage = getattr(self, "outage", None)
-        if not outage or outage[1] is None:
-            report.failures.append("PostgreSQL was not restarted")
+        outage, lull = getattr(self, "outage", None), getattr(self, "lull", None)
+        if not outage or not lull:
+            report.failures.append("PostgreSQL was not restarted twice")
             return
         begin, end = outage
         # In flight: started before the server came back and ended after it began going down.
@@ -1151,14 +1217,18 @@ class Run:
             report.failures.append("requests did not all succeed after PostgreSQL came back")
         if self.workers_after != self.workers_before:
             report.failures.append("gunicorn's workers changed: the app did not recover on its own")
+        after_lull = [e for e in report.exchanges if e.started > lull[1]]
         report.facts.append(
-            f"requests failed during the outage: {len(failed)} ({by_kind(failed)}); after it: "
-            f"{sum(e.failed for e in after)} of {len(after)}; the same {len(self.workers_before)} workers throughout"
+            f"requests failed during the outage under load: {len(failed)} ({by_kind(failed)}); after it: "
+            f"{sum(e.failed for e in after)} of {len(after)}, of which after the lull's restart "
+            f"{sum(e.failed for e in after_lull)} of {len(after_lull)}; the same {len(self.workers_before)} "
+            "workers throughout"
         )
-        report.facts.append(
-            "pool_pre_ping: "
-            + str(__import__("config").Config.SQLALCHEMY_ENGINE_OPTIONS.get("pool_pre_ping", False)).lower()
-        )
+        from config import ProductionConfig
+
+        # Without it, each worker's pooled connections would fail once after the restart.
+        if not ProductionConfig.SQLALCHEMY_ENGINE_OPTIONS.get("pool_pre_ping") and not self.args.no_pre_ping:
+            report.failures.append("pool_pre_ping is not set in config.py")
 
     def mail_returns(self, engine, url: str) -> None:
         """The outbox after a run without an SMTP server, then with one: everything, exactly once."""
@@ -1268,6 +1338,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--send-every", type=float, default=15, help="smtp-down: seconds between send-outbox runs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, help="hard limit for the whole run (default: from the duration)")
+    parser.add_argument(
+        "--no-pre-ping", action="store_true", help="turn pool_pre_ping off, to see restart-postgres fail without it"
+    )
     parser.add_argument("--logs", type=Path, help="keep gunicorn's logs and every request's outcome in this folder")
     return parser.parse_args(argv)
 
