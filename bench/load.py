@@ -5,9 +5,10 @@ Scenarios (`--scenario all` runs them in turn, each on a fresh database):
   plain             the load alone: zero 5xx, every acknowledged write is in the database, none doubled
   kill-worker       one gunicorn worker is SIGKILLed mid-run: the master replaces it, only the request
                     that worker was serving may fail (connection error), writes as in plain
-  restart-postgres  PostgreSQL restarts mid-run (pg_ctl restart -m fast): only requests during the
-                    outage fail, later ones succeed on the same gunicorn workers (pool_pre_ping), and
-                    every failed write left all of its effect or none of it
+  restart-postgres  PostgreSQL restarts under load (pg_ctl restart -m fast): only the requests in
+                    flight fail (one per worker at most), later ones succeed on the same workers, and
+                    every failed write left all of its effect or none; then it restarts again in a
+                    lull, with nothing in flight, and no request may fail (pool_pre_ping)
   smtp-down         no SMTP server during the whole run while `flask mail send-outbox` runs every
                     15 s: it fails softly and keeps every message; then an SMTP server starts and each
                     message arrives exactly once (by Message-ID), with two senders running at once
@@ -1213,6 +1214,9 @@ class Run:
         after = [e for e in report.exchanges if e.started > end + grace]
         if outside:
             report.failures.append(f"{len(outside)} requests failed outside the outage: {describe(outside)}")
+        if len(failed) > WORKERS:
+            # A sync worker has one request in flight; new connections wait for the restart to end.
+            report.failures.append(f"{len(failed)} requests failed: more than were in flight ({WORKERS} workers)")
         if not after or any(e.failed for e in after):
             report.failures.append("requests did not all succeed after PostgreSQL came back")
         if self.workers_after != self.workers_before:
