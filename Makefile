@@ -67,7 +67,7 @@ bench: install-dev
 	$(BIN)/python bench/chapter_page.py
 
 # 200 participants for 2 minutes per scenario against gunicorn and a throwaway PostgreSQL, with faults
-# (plain, kill-worker, restart-postgres, smtp-down); about 15 minutes. LOAD_ARGS="--duration 30" for less.
+# (plain, kill-worker, restart-postgres, smtp-down); about 10 minutes. LOAD_ARGS="--duration 30" for less.
 load: install-dev translations
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 

