@@ -36,6 +36,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -1007,7 +1008,7 @@ class Run:
         if self.postgres:
             self.report.engine = f"PostgreSQL {self.postgres.version}"
             return self.postgres.create_database(name)
-        self.report.engine = f"SQLite {__import__('sqlite3').sqlite_version}"
+        self.report.engine = f"SQLite {sqlite3.sqlite_version}"
         return f"sqlite:///{self.work}/{name}.sqlite3"
 
     def env(self, url: str) -> dict:
