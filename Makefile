@@ -8,7 +8,7 @@ PORT ?= 5000
 export FLASK_APP := trainer
 export TRAINER_ENV ?= development
 
-.PHONY: run install install-dev test-tools serve seed migrate content translations extract-messages test test-postgres test-all lint format bench clean
+.PHONY: run install install-dev test-tools serve seed migrate content translations extract-messages test test-postgres test-all lint format bench load clean
 
 run: install translations migrate content seed serve
 
@@ -76,6 +76,11 @@ clean:
 
 bench: install-dev
 	$(BIN)/python bench/chapter_page.py
+
+# 200 participants for 2 minutes per scenario against gunicorn and a throwaway PostgreSQL, with faults
+# (plain, kill-worker, restart-postgres, smtp-down); about 10 minutes. LOAD_ARGS="--duration 30" for less.
+load: install-dev translations
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 extract-messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output -o trainer/translations/messages.pot .

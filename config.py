@@ -28,6 +28,8 @@ class Config:
     # None means "a SQLite file in the instance folder", resolved in create_app().
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Seconds a new PostgreSQL connection waits for a server that is restarting, instead of failing.
+    DATABASE_RESTART_WAIT = _int("DATABASE_RESTART_WAIT", 5)
 
     MODULES_DIR = os.environ.get("MODULES_DIR", str(BASE_DIR / "modules"))
     CONTENT_PRELOAD = _bool("CONTENT_PRELOAD", False)

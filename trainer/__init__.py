@@ -65,7 +65,7 @@ def register_extensions(app: Flask) -> None:
     from trainer import accounts
     from trainer.content import registry
     from trainer.experiences import hooks as experiences_hooks
-    from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from trainer.extensions import babel, csrf, db, limiter, login_manager, migrate, wait_for_restarts
     from trainer.groups import hooks as groups_hooks
     from trainer.i18n import select_locale, select_timezone
     from trainer.mail import hooks as mail_hooks
@@ -73,6 +73,8 @@ def register_extensions(app: Flask) -> None:
     from trainer.schedule import hooks as schedule_hooks
 
     db.init_app(app)
+    with app.app_context():  # the engine exists from init_app on; nothing connects here
+        wait_for_restarts(db.engine, app.config["DATABASE_RESTART_WAIT"])
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

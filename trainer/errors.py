@@ -3,9 +3,10 @@
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from trainer.extensions import db
+from trainer.extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
@@ -50,9 +51,30 @@ def handle_http_error(error: HTTPException):
     return render_error(error.code)
 
 
+def end_transaction(close: bool = False) -> bool:
+    """Roll back the request's transaction, if one is open (and with `close`, release the session).
+
+    When the database went away meanwhile (a restart, a failover), the rollback itself fails. The
+    server has already dropped the transaction, so the connection is discarded instead (the pool's
+    pre-ping replaces it at the next checkout) and the response goes out as it was made.
+
+    :returns: whether the database answered.
+    """
+    try:
+        db.session.close() if close else db.session.rollback()
+    except OperationalError:
+        db.session().invalidate()
+        return False
+    return True
+
+
 def handle_server_error(error: Exception):
     # Leave nothing half-written, then show a page that needs no database.
-    db.session.rollback()
+    answered = end_transaction()
+    if not answered or isinstance(getattr(error, "original_exception", None), DBAPIError):
+        # The reader's name, language and zone are in the database, which is what failed: the page
+        # is shown as to a visitor, or rendering it would fail too and gunicorn answer a bare 500.
+        login_manager._update_request_context_with_user()
     return render_template(
         "errors/error.html", code=500, minimal=True, title=MESSAGES[500][0], message=MESSAGES[500][1]
     ), 500
@@ -62,6 +84,10 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_server_error)
+    # Teardowns run in reverse order, so this one runs before Flask-SQLAlchemy's session.remove(),
+    # whose rollback on a connection PostgreSQL had terminated turned every response, even one
+    # already made, into gunicorn's bare 500 (seen with bench/load.py --scenario restart-postgres).
+    app.teardown_appcontext(lambda _error: end_transaction(close=True))
 
     @app.before_request
     def _reject_nul_bytes():

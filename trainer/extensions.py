@@ -4,6 +4,7 @@ Any module can import from here without importing the application.
 """
 
 import sqlite3
+import time
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -50,3 +51,40 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+# What PostgreSQL (and the network) answer while it restarts: worth waiting for, unlike a wrong password.
+RESTARTING = (
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is not yet accepting connections",
+    "the database system is in recovery mode",
+    "Connection refused",
+)
+
+
+def restarting(error: Exception) -> bool:
+    return any(fragment in str(error) for fragment in RESTARTING)
+
+
+def wait_for_restarts(engine: Engine, seconds: float) -> None:
+    """Let a new PostgreSQL connection wait up to `seconds` for a server that is restarting.
+
+    When PostgreSQL restarts (an upgrade, a setting changed), it refuses connections for a second or
+    two. Without waiting, every request a worker took during those seconds failed, and with a queue of
+    requests that was hundreds; now only the requests whose transaction the restart cut off fail
+    (bench/load.py --scenario restart-postgres). Connections in the pool are replaced by pre-ping.
+    """
+    if engine.dialect.name != "postgresql" or seconds <= 0:
+        return
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect, connection_record, cargs, cparams):
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                return dialect.loaded_dbapi.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError as error:
+                if not restarting(error) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.1)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from trainer.dbtypes import utcnow
 from trainer.extensions import db
 from trainer.mail.models import OutboxMessage
-from trainer.mail.services import BACKOFF, build_message, queue_mail, send_outbox
+from trainer.mail.services import BACKOFF, _claim, _due_ids, build_message, queue_mail, send_outbox
 
 
 @pytest.fixture
@@ -61,6 +61,35 @@ def test_smtp_down_then_up_loses_nothing_and_sends_nothing_twice(app, smtp_serve
         assert send_outbox(now=later).sent == 3
         assert send_outbox(now=later + timedelta(hours=1)).sent == 0
     assert len(smtp_server.inbox.messages) == 3
+
+
+def test_retry_now_sends_waiting_messages_once_when_the_server_is_back(app, runner, smtp_server):
+    _queue(app, 3)
+    smtp_server.stop()
+    with app.app_context():
+        assert send_outbox().failed == 3
+    smtp_server.start()
+    with app.app_context():
+        assert send_outbox().sent == 0  # a plain run still respects the backoff
+    result = runner.invoke(args=["mail", "send-outbox", "--retry-now"])
+    assert result.exit_code == 0 and "3 sent, 0 failed" in result.output
+    assert runner.invoke(args=["mail", "send-outbox", "--retry-now"]).output.startswith("0 sent")
+    received = sorted(str(m["To"]) for m in smtp_server.inbox.messages)
+    assert received == [f"Person {i} <p{i}@example.org>" for i in range(3)]
+
+
+def test_a_message_another_sender_just_tried_is_not_tried_again(app, smtp_server):
+    """Two senders read the same due list; the first fails the message and releases it for a later
+    retry. The second must not claim it on the strength of its older list."""
+    _queue(app)
+    smtp_server.stop()
+    with app.app_context():
+        [message_id] = _due_ids(utcnow(), 10)  # the second sender's list
+        assert send_outbox().failed == 1  # the first sender tries and fails
+        assert not _claim(message_id, utcnow())
+        db.session.commit()
+    [row] = _rows(app)
+    assert row.attempts == 1 and row.claimed_at is None
 
 
 def test_a_message_is_given_up_after_the_last_retry(app, smtp_server):

@@ -138,12 +138,16 @@ class SendReport:
     errors: list[str] = field(default_factory=list)
 
 
-def send_outbox(now: datetime | None = None, limit: int = 200) -> SendReport:
-    """Send the messages that are due. Commits after each message, so a crash loses nothing."""
+def send_outbox(now: datetime | None = None, limit: int = 200, retry_now: bool = False) -> SendReport:
+    """Send the messages that are due. Commits after each message, so a crash loses nothing.
+
+    :param retry_now: also send messages waiting for a retry, without waiting for their backoff:
+        for when the mail server is back after an outage.
+    """
     report = SendReport()
-    for message_id in _due_ids(now or utcnow(), limit):
-        if not _claim(message_id, now or utcnow()):
-            continue  # another sender took it
+    for message_id in _due_ids(now or utcnow(), limit, retry_now):
+        if not _claim(message_id, now or utcnow(), retry_now):
+            continue  # another sender took it, or tried it since the list was read
         row = db.session.get(OutboxMessage, message_id)
         try:
             deliver(row.to_address, row.message)
@@ -158,25 +162,29 @@ def send_outbox(now: datetime | None = None, limit: int = 200) -> SendReport:
     return report
 
 
-def _due_ids(now: datetime, limit: int) -> list[int]:
+def _due(now: datetime, retry_now: bool) -> list:
+    conditions = [OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)]
+    if not retry_now:
+        conditions.append(OutboxMessage.next_attempt_at <= now)
+    return conditions
+
+
+def _due_ids(now: datetime, limit: int, retry_now: bool = False) -> list[int]:
     return list(
         db.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= now
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
+            select(OutboxMessage.id).where(*_due(now, retry_now)).order_by(OutboxMessage.id).limit(limit)
         )
     )
 
 
-def _claim(message_id: int, now: datetime) -> bool:
+def _claim(message_id: int, now: datetime, retry_now: bool = False) -> bool:
+    # The claim checks again that the message is due: between reading the list and claiming, another
+    # sender may have tried it, failed and released it for a later retry (or given it up).
     result = db.session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
-            OutboxMessage.sent_at.is_(None),
+            *_due(now, retry_now),
             or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
         )
         .values(claimed_at=now)

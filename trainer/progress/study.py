@@ -1,7 +1,9 @@
 """Self-study progress: sections marked as studied, chapters opened and completed, answers.
 
 A chapter is complete when every section is marked and every individual exercise is answered.
-Writes are idempotent upserts, so two clicks at once (or two hundred people) never collide.
+Writes are idempotent upserts, so two clicks at once (or two hundred people) never collide. A write
+locks the person's row for the chapter before it reads what is marked, so two boxes ticked at once
+each see the other and the completion they record is right.
 """
 
 from dataclasses import dataclass, field
@@ -46,10 +48,29 @@ def record_opened(user_id: int, chapter: Chapter) -> None:
     )
 
 
+def _lock_chapter(user_id: int, chapter: Chapter) -> None:
+    """Open the chapter (if needed) and lock its progress row until the commit.
+
+    Without it, on PostgreSQL, two marks at once each counted without the other's (read committed),
+    and the chapter's last two sections ticked together left it "not completed". SQLite already lets
+    one writer at a time in, so there FOR UPDATE is left out by SQLAlchemy.
+    """
+    record_opened(user_id, chapter)
+    db.session.execute(
+        select(ChapterProgress.id)
+        .where(
+            ChapterProgress.user_id == user_id,
+            ChapterProgress.module_slug == chapter.module_slug,
+            ChapterProgress.chapter_slug == chapter.slug,
+        )
+        .with_for_update()
+    )
+
+
 def mark_section(user_id: int, chapter: Chapter, section_id: str, done: bool) -> None:
     if section_id not in {section.id for section in chapter.sections}:
         raise ValueError(f"no section {section_id!r} in chapter {chapter.slug!r}")
-    record_opened(user_id, chapter)
+    _lock_chapter(user_id, chapter)
     if done:
         _insert_ignoring_duplicates(
             SectionProgress,
@@ -79,7 +100,7 @@ def save_answer(user_id: int, chapter: Chapter, exercise_id: str, text: str) -> 
     if exercise_id not in {e.id for e in individual_exercises(chapter)}:
         raise ValueError(f"no individual exercise {exercise_id!r} in chapter {chapter.slug!r}")
     text = text.strip()[:MAX_ANSWER]
-    record_opened(user_id, chapter)
+    _lock_chapter(user_id, chapter)
     answer = db.session.scalar(
         select(ExerciseAnswer).where(
             ExerciseAnswer.user_id == user_id,
