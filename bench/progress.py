@@ -51,32 +51,94 @@ def seed(database_url: str, participants: int) -> int:
             db.session.execute(delete(model))
         password = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
         now = datetime.now(UTC)
-        db.session.add(Course(id=1, title="Bench course", module_slug="module-4", timezone="Asia/Jakarta",
-                              created_at=now))
-        db.session.execute(insert(Organisation), [
-            {"id": i, "name": f"City {i}", "normalised_name": f"city {i}", "country": ["ID", "PH", "NP"][i % 3],
-             "kind": "city", "created_at": now} for i in range(1, 101)])
-        users = [{"id": 1, "email": "trainer@bench.example.org", "name": "Trainer", "password_hash": password,
-                  "created_at": now, "is_coordinator": False, "active": True, "position": "", "is_focal_point": False}]
-        users += [{"id": i + 2, "email": f"p{i}@bench.example.org", "name": f"Participant {i:05d}",
-                   "password_hash": password, "created_at": now, "country": ["ID", "PH", "NP"][i % 3],
-                   "organisation_id": i % 100 + 1, "is_coordinator": False, "active": True, "position": "",
-                   "is_focal_point": False} for i in range(participants)]
+        db.session.add(
+            Course(id=1, title="Bench course", module_slug="module-4", timezone="Asia/Jakarta", created_at=now)
+        )
+        db.session.execute(
+            insert(Organisation),
+            [
+                {
+                    "id": i,
+                    "name": f"City {i}",
+                    "normalised_name": f"city {i}",
+                    "country": ["ID", "PH", "NP"][i % 3],
+                    "kind": "city",
+                    "created_at": now,
+                }
+                for i in range(1, 101)
+            ],
+        )
+        users = [
+            {
+                "id": 1,
+                "email": "trainer@bench.example.org",
+                "name": "Trainer",
+                "password_hash": password,
+                "created_at": now,
+                "is_coordinator": False,
+                "active": True,
+                "position": "",
+                "is_focal_point": False,
+            }
+        ]
+        users += [
+            {
+                "id": i + 2,
+                "email": f"p{i}@bench.example.org",
+                "name": f"Participant {i:05d}",
+                "password_hash": password,
+                "created_at": now,
+                "country": ["ID", "PH", "NP"][i % 3],
+                "organisation_id": i % 100 + 1,
+                "is_coordinator": False,
+                "active": True,
+                "position": "",
+                "is_focal_point": False,
+            }
+            for i in range(participants)
+        ]
         db.session.execute(insert(User), users)
-        db.session.execute(insert(Enrolment), [
-            {"course_id": 1, "user_id": u["id"], "role": "trainer" if u["id"] == 1 else "participant",
-             "created_at": now} for u in users])
+        db.session.execute(
+            insert(Enrolment),
+            [
+                {
+                    "course_id": 1,
+                    "user_id": u["id"],
+                    "role": "trainer" if u["id"] == 1 else "participant",
+                    "created_at": now,
+                }
+                for u in users
+            ],
+        )
         module = get_registry().module("module-4")
         course = db.session.get(Course, 1)
-        sessions = [save_session(course, SessionDraft(f"Day {n}", date(2030, 1, n * 7), time(13), time(16)))
-                    for n in (1, 2, 3)]
+        sessions = [
+            save_session(course, SessionDraft(f"Day {n}", date(2030, 1, n * 7), time(13), time(16))) for n in (1, 2, 3)
+        ]
         marks, present = [], []
         for u in users[1:]:
             for chapter in module.chapters[: u["id"] % 4]:
-                marks += [{"user_id": u["id"], "module_slug": "module-4", "chapter_slug": chapter.slug,
-                           "section_id": s.id, "version": chapter.version, "done_at": now} for s in chapter.sections]
-            present.append({"session_id": sessions[0].id, "user_id": u["id"], "status": "present", "minutes": 180,
-                            "source": "zoom", "updated_at": now})
+                marks += [
+                    {
+                        "user_id": u["id"],
+                        "module_slug": "module-4",
+                        "chapter_slug": chapter.slug,
+                        "section_id": s.id,
+                        "version": chapter.version,
+                        "done_at": now,
+                    }
+                    for s in chapter.sections
+                ]
+            present.append(
+                {
+                    "session_id": sessions[0].id,
+                    "user_id": u["id"],
+                    "status": "present",
+                    "minutes": 180,
+                    "source": "zoom",
+                    "updated_at": now,
+                }
+            )
         if marks:
             db.session.execute(insert(SectionProgress), marks)
         db.session.execute(insert(Attendance), present)
@@ -113,8 +175,9 @@ def concurrent_marks(port: int, people: int) -> tuple[int, float]:
 
     def mark(client, token):
         barrier.wait()
-        status, _b, _h = client.request("POST", f"{CHAPTER}/sections/legal-framework",
-                                        {"done": "1", "csrf_token": token})
+        status, _b, _h = client.request(
+            "POST", f"{CHAPTER}/sections/legal-framework", {"done": "1", "csrf_token": token}
+        )
         if status not in (200, 302):
             errors.append(status)
 
@@ -132,9 +195,9 @@ def kept_marks(database_url: str) -> int:
 
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        count = connection.execute(text(
-            "SELECT count(*) FROM section_progress WHERE section_id = 'legal-framework' AND user_id > 1"
-        )).scalar()
+        count = connection.execute(
+            text("SELECT count(*) FROM section_progress WHERE section_id = 'legal-framework' AND user_id > 1")
+        ).scalar()
     engine.dispose()
     return count
 
@@ -160,8 +223,10 @@ def main() -> None:
         with gunicorn(env, workers=4) as port:
             errors, seconds = concurrent_marks(port, args.concurrent)
         kept = kept_marks(url)
-        print(f"  {args.concurrent} participants mark a section at the same moment: {errors} errors, "
-              f"{kept} of {args.concurrent} marks kept, {seconds:.2f} s")
+        print(
+            f"  {args.concurrent} participants mark a section at the same moment: {errors} errors, "
+            f"{kept} of {args.concurrent} marks kept, {seconds:.2f} s"
+        )
 
 
 if __name__ == "__main__":
