@@ -7,7 +7,7 @@ Writes are idempotent upserts, so two clicks at once (or two hundred people) nev
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Integer, and_, case, delete, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -281,3 +281,90 @@ def progress_counts(module: Module, scope, user_ids: list[int]) -> dict[int, dic
             state = result[uid][slug]
             state.opened_at, state.completed_at, state.completed_version = opened, completed, version
     return result
+
+
+# -- aggregates in SQL, for dashboards of thousands: a few rows back whatever the number of people --
+
+
+def _unit_selects(module: Module, scope) -> list:
+    """SELECTs of (user_id, chapter_slug, unit), one row per valid section marked (unit 1) and per
+    individual exercise answered (unit 1), for users in `scope`; marks of sections or exercises
+    no longer in the text are left out, as reader_state leaves them out."""
+    chapters = list(module.chapters)
+    selects = []
+    valid = [
+        and_(SectionProgress.chapter_slug == c.slug, SectionProgress.section_id.in_([s.id for s in c.sections]))
+        for c in chapters
+        if c.sections
+    ]
+    if valid:
+        selects.append(
+            select(
+                SectionProgress.user_id.label("user_id"),
+                SectionProgress.chapter_slug.label("chapter_slug"),
+                literal(1, Integer).label("unit"),
+            ).where(SectionProgress.module_slug == module.slug, SectionProgress.user_id.in_(scope), or_(*valid))
+        )
+    exercise_chapter = {e.id: c.slug for c in chapters for e in individual_exercises(c)}
+    if exercise_chapter:
+        selects.append(
+            select(
+                ExerciseAnswer.user_id.label("user_id"),
+                case(exercise_chapter, value=ExerciseAnswer.exercise_id).label("chapter_slug"),
+                literal(1, Integer).label("unit"),
+            ).where(
+                ExerciseAnswer.module_slug == module.slug,
+                ExerciseAnswer.user_id.in_(scope),
+                ExerciseAnswer.exercise_id.in_(list(exercise_chapter)),
+            )
+        )
+    return selects
+
+
+def total_units(module: Module) -> int:
+    return sum(units(c) for c in module.chapters)
+
+
+def units_done_by_user(module: Module, scope) -> dict[int, int]:
+    """Sections marked plus exercises answered in the whole module, per user (absent: none).
+
+    A module's percent is round(100 * done / total_units) (a chapter cannot count more than its
+    units: the unique constraints allow one row per section and per exercise)."""
+    selects = _unit_selects(module, scope)
+    if not selects:
+        return {}
+    rows = union_all(*selects).subquery()
+    return dict(db.session.execute(select(rows.c.user_id, func.count()).group_by(rows.c.user_id)).all())
+
+
+def chapter_status_totals(module: Module, scope, people: int) -> dict[str, dict[str, int]]:
+    """How many of `scope` (`people` in all) have each chapter done, in progress and not started,
+    counted by the database in one query (the same statuses as ChapterState.status)."""
+    chapters = list(module.chapters)
+    totals = {c.slug: {"done": 0, "in_progress": 0, "not_started": people} for c in chapters}
+    if not chapters:
+        return totals
+    opened = select(
+        ChapterProgress.user_id.label("user_id"),
+        ChapterProgress.chapter_slug.label("chapter_slug"),
+        literal(0, Integer).label("unit"),
+    ).where(
+        ChapterProgress.module_slug == module.slug,
+        ChapterProgress.user_id.in_(scope),
+        ChapterProgress.chapter_slug.in_([c.slug for c in chapters]),
+    )
+    touched = union_all(*_unit_selects(module, scope), opened).subquery()
+    # One row per (person, chapter) opened or studied, with the units done there.
+    per_person = (
+        select(touched.c.chapter_slug, func.sum(touched.c.unit).label("done"))
+        .group_by(touched.c.user_id, touched.c.chapter_slug)
+        .subquery()
+    )
+    needed = case({c.slug: units(c) for c in chapters}, value=per_person.c.chapter_slug, else_=0)
+    complete = case((and_(needed > 0, per_person.c.done >= needed), 1), else_=0)
+    for slug, done, touched_count in db.session.execute(
+        select(per_person.c.chapter_slug, func.sum(complete), func.count()).group_by(per_person.c.chapter_slug)
+    ):
+        done = int(done or 0)
+        totals[slug] = {"done": done, "in_progress": touched_count - done, "not_started": people - touched_count}
+    return totals
