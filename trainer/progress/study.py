@@ -7,12 +7,12 @@ Writes are idempotent upserts, so two clicks at once (or two hundred people) nev
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, delete, func, literal, or_, select, union_all
+from sqlalchemy import Integer, Text, and_, case, delete, func, literal, null, or_, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from trainer.content.models import Chapter, Module
-from trainer.dbtypes import utcnow
+from trainer.dbtypes import UTCDateTime, utcnow
 from trainer.extensions import db
 from trainer.progress.models import ChapterProgress, ExerciseAnswer, SectionProgress
 
@@ -163,31 +163,49 @@ class ChapterState:
 
 
 def reader_state(user_id: int, module_slug: str, chapters: list[Chapter]) -> dict[str, ChapterState]:
-    """Progress in these chapters of a module, for one person, in three queries."""
+    """Progress in these chapters of a module, for one person, in one query.
+
+    The chapter page, the course page and every progress mark read this: its three tables come
+    back in one UNION ALL (one round trip, one statement to prepare) rather than three queries."""
     states = {c.slug: ChapterState(units(c), current_version=c.version) for c in chapters}
     valid_sections = {c.slug: {s.id for s in c.sections} for c in chapters}
     exercise_chapter = {e.id: c.slug for c in chapters for e in individual_exercises(c)}
-    for chapter_slug, section_id in db.session.execute(
-        select(SectionProgress.chapter_slug, SectionProgress.section_id).where(
-            SectionProgress.user_id == user_id, SectionProgress.module_slug == module_slug
-        )
-    ):
-        if section_id in valid_sections.get(chapter_slug, ()):
-            states[chapter_slug].sections.add(section_id)
-    for exercise_id, text in db.session.execute(
-        select(ExerciseAnswer.exercise_id, ExerciseAnswer.text).where(
-            ExerciseAnswer.user_id == user_id, ExerciseAnswer.module_slug == module_slug
-        )
-    ):
-        if exercise_id in exercise_chapter:
-            states[exercise_chapter[exercise_id]].answers[exercise_id] = text
-    for row in db.session.scalars(
-        select(ChapterProgress).where(ChapterProgress.user_id == user_id, ChapterProgress.module_slug == module_slug)
-    ):
-        if row.chapter_slug in states:
-            state = states[row.chapter_slug]
-            state.opened_at, state.completed_at = row.first_opened_at, row.completed_at
-            state.completed_version = row.completed_version
+    no_text, no_time = null().cast(Text), null().cast(UTCDateTime)
+    # Rows of (kind, chapter or exercise, section, answer, opened, completed, completed version).
+    # The chapter rows come first so that the union's columns take their types (UTC datetimes).
+    rows = union_all(
+        select(
+            literal("chapter").label("kind"),
+            ChapterProgress.chapter_slug,
+            no_text,
+            no_text,
+            ChapterProgress.first_opened_at,
+            ChapterProgress.completed_at,
+            ChapterProgress.completed_version,
+        ).where(ChapterProgress.user_id == user_id, ChapterProgress.module_slug == module_slug),
+        select(
+            literal("section"),
+            SectionProgress.chapter_slug,
+            SectionProgress.section_id,
+            no_text,
+            no_time,
+            no_time,
+            no_text,
+        ).where(SectionProgress.user_id == user_id, SectionProgress.module_slug == module_slug),
+        select(
+            literal("answer"), ExerciseAnswer.exercise_id, no_text, ExerciseAnswer.text, no_time, no_time, no_text
+        ).where(ExerciseAnswer.user_id == user_id, ExerciseAnswer.module_slug == module_slug),
+    )
+    for kind, slug, section_id, text, opened, completed, version in db.session.execute(rows):
+        if kind == "section":
+            if section_id in valid_sections.get(slug, ()):
+                states[slug].sections.add(section_id)
+        elif kind == "answer":
+            if slug in exercise_chapter:
+                states[exercise_chapter[slug]].answers[slug] = text
+        elif slug in states:
+            state = states[slug]
+            state.opened_at, state.completed_at, state.completed_version = opened, completed, version
     return states
 
 
