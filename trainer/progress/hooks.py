@@ -17,9 +17,8 @@ def reader_progress(kind: str, module, chapter, user) -> dict:
         # The first visit is recorded once; later views read only.
         study.record_opened(user.id, chapter)
         db.session.commit()
-    from trainer.progress.views.study import MarkForm
-
-    return {"progress": state, "progress_form": MarkForm(), "individual_exercises": study.individual_exercises(chapter)}
+    # The page's forms carry only the CSRF token (chapter.html renders it): no form object needed.
+    return {"progress": state, "individual_exercises": study.individual_exercises(chapter)}
 
 
 def profile_certificates(user) -> dict:
