@@ -63,8 +63,11 @@ format: install-dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-bench: install-dev
-	$(BIN)/python bench/chapter_page.py
+# Speed and scale: every main page at 50, 500 and 5,000 participants on SQLite and PostgreSQL
+# (about 10-15 minutes on 2 cores); rewrites the generated part of docs/performance.md.
+# BENCH_ARGS="--quick" for a smoke run, "--engines sqlite --sizes 500", "--no-docs"...
+bench: install-dev translations
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 extract-messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output -o trainer/translations/messages.pot .
