@@ -13,8 +13,9 @@ def test_a_graduate_creates_a_cascade_course_from_the_pattern_and_registers_two_
     with app.app_context():
         origin = make_course(title="Module 4 pilot", status="finished")
         make_session(origin, date(2026, 5, 1), time(9), time(16))
-        graduate = make_participant(origin, name="Sione Fifita", email="sione@example.org",
-                                    timezone="Pacific/Tongatapu")
+        graduate = make_participant(
+            origin, name="Sione Fifita", email="sione@example.org", timezone="Pacific/Tongatapu"
+        )
         db.session.add(Certificate(course_id=origin.id, user_id=graduate.id, code="T4-ABCD-EFGH-JKLM", hours=16))
         db.session.commit()
 
