@@ -167,6 +167,7 @@ def postgres_cluster():
         )
         return f"postgresql+psycopg://trainer@127.0.0.1:{port}/{name}"
 
+    database.pid = pid  # the postmaster, whose children are the backends
     try:
         yield database
     finally:
@@ -184,7 +185,64 @@ def postgres_version() -> str:
     pgbin = postgres_bin()
     if pgbin is None:
         return "not installed"
-    return subprocess.run([str(pgbin / "postgres"), "--version"], capture_output=True, text=True).stdout.split()[-1]
+    output = subprocess.run([str(pgbin / "postgres"), "--version"], capture_output=True, text=True).stdout
+    match = re.search(r"\d+(\.\d+)+", output)  # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+    return match.group(0) if match else output.strip()
+
+
+def _process_tree(roots: list[int]) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, added = set(roots), True
+    while added:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        added = bool(children)
+    return list(tree)
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, all threads
+    return total
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every CPU since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+class OthersMeter:
+    """How much of the machine's CPU other processes used while we measured (Linux only): the bench
+    shares a small machine, and a figure taken while something else ran is worth less."""
+
+    def __init__(self, roots: list[int]):
+        self.roots = roots
+
+    def __enter__(self) -> "OthersMeter":
+        self.pids = _process_tree(self.roots)
+        self.ours, (self.busy, self.all) = _cpu_ticks(self.pids), _machine_ticks()
+        self.share = 0.0
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # Processes started meanwhile (a new database backend) count whole: all their time is in the window.
+        ours = _cpu_ticks(_process_tree(self.roots)) - self.ours
+        busy, every = _machine_ticks()
+        elapsed = every - self.all
+        self.share = max(0.0, (busy - self.busy - ours) / elapsed) if elapsed else 0.0
 
 
 class Client:
