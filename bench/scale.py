@@ -326,7 +326,8 @@ def targets(results: list[Result]) -> list[str]:
 def report(results: list[Result], started: float, quick: bool) -> str:
     info = machine()
     labels = {route.key: route.label for route in ROUTES}
-    others = max(share for r in results for share in r.others.values())
+    shares = [share for r in results for share in r.others.values()]
+    busy = [share for share in shares if share > 0.1]
     lines = [
         BEGIN,
         "",
@@ -334,11 +335,12 @@ def report(results: list[Result], started: float, quick: bool) -> str:
         f"{(time.perf_counter() - started) / 60:.0f} min. Machine: {info['cpu']}. {info['versions']}.",
         "",
         "The last column is the share of the machine's CPU that other processes used while that route was "
-        "measured"
+        "measured. "
         + (
-            f" (up to {others:.0%} in this run: the machine was shared, treat the figures as rough)."
-            if others > 0.1
-            else "."
+            f"Other work ran during {len(busy)} of the {len(shares)} measurements (up to {max(busy):.0%}): "
+            "read those rows as rough."
+            if busy
+            else f"Other processes used at most {max(shares, default=0):.0%} during any measurement."
         ),
         "",
     ]
