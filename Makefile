@@ -74,8 +74,11 @@ format: install-dev
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
 
-bench: install-dev
-	$(BIN)/python bench/chapter_page.py
+# Speed and scale: every main page at 50, 500 and 5,000 participants on SQLite and PostgreSQL
+# (about 10-15 minutes on 2 cores); rewrites the generated part of docs/performance.md.
+# BENCH_ARGS="--quick" for a smoke run, "--engines sqlite --sizes 500", "--no-docs"...
+bench: install-dev translations
+	$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 # 200 participants for 2 minutes per scenario against gunicorn and a throwaway PostgreSQL, with faults
 # (plain, kill-worker, restart-postgres, smtp-down); about 10 minutes. LOAD_ARGS="--duration 30" for less.

@@ -6,6 +6,7 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -53,8 +54,31 @@ def sqlite_database():
         yield f"sqlite:///{folder}/bench.sqlite3"
 
 
+@dataclass
+class Server:
+    port: int
+    pid: int  # gunicorn's master; its children are the workers
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def worker_peak_memory(self) -> list[int]:
+        """Each worker's resident-set high-water mark (VmHWM) in bytes, Linux only."""
+        peaks = []
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            if match := re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE):
+                peaks.append(int(match.group(1)) * 1024)
+        return peaks
+
+
 @contextmanager
-def gunicorn(env: dict, workers: int = 2):
+def gunicorn_server(env: dict, workers: int = 2):
+    """gunicorn on a free loopback port; yields a Server (port and master pid), stops it by its pid."""
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
@@ -70,19 +94,169 @@ def gunicorn(env: dict, workers: int = 2):
                     break
             except OSError:
                 time.sleep(0.1)
-        yield port
+        yield Server(port, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int = 2):
+    with gunicorn_server(env, workers) as server:
+        yield server.port
+
+
+def postgres_bin() -> Path | None:
+    """The newest PostgreSQL server's bin folder (Debian's layout), or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+    return found[-1].parent if found else None
+
+
+@contextmanager
+def postgres_cluster():
+    """A throwaway PostgreSQL cluster, as scripts/with-postgres.sh makes one: a temporary folder,
+    127.0.0.1 and a free port, trust authentication for the user `trainer`, run as the `postgres`
+    user when we are root. Yields a function database(name) -> URL that creates that database.
+    Stopped (by the postmaster's pid) and deleted at the end."""
+    pgbin = postgres_bin()
+    if pgbin is None:
+        raise RuntimeError("PostgreSQL is not installed (scripts/with-postgres.sh installs Debian's package)")
+    work = Path(tempfile.mkdtemp(prefix="trainer-bench-pg."))
+    as_pg: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(work, "postgres")
+        as_pg = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    quiet = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run(
+        [
+            *as_pg,
+            str(pgbin / "initdb"),
+            "-D",
+            str(work / "data"),
+            "-U",
+            "trainer",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        **quiet,
+    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {work} -c max_connections=200"
+    subprocess.run(
+        [
+            *as_pg,
+            str(pgbin / "pg_ctl"),
+            "-D",
+            str(work / "data"),
+            "-l",
+            str(work / "server.log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
+        **quiet,
+    )
+    pid = int((work / "data" / "postmaster.pid").read_text().split()[0])
+
+    def database(name: str) -> str:
+        subprocess.run(
+            [*as_pg, str(pgbin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "trainer", name], **quiet
+        )
+        return f"postgresql+psycopg://trainer@127.0.0.1:{port}/{name}"
+
+    database.pid = pid  # the postmaster, whose children are the backends
+    try:
+        yield database
+    finally:
+        os.kill(pid, signal.SIGINT)  # the "fast" shutdown: roll back open transactions, stop
+        for _ in range(300):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def postgres_version() -> str:
+    pgbin = postgres_bin()
+    if pgbin is None:
+        return "not installed"
+    output = subprocess.run([str(pgbin / "postgres"), "--version"], capture_output=True, text=True).stdout
+    match = re.search(r"\d+(\.\d+)+", output)  # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+    return match.group(0) if match else output.strip()
+
+
+def _process_tree(roots: list[int]) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, added = set(roots), True
+    while added:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        added = bool(children)
+    return list(tree)
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, all threads
+    return total
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every CPU since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values[:8]) - idle, sum(values[:8])
+
+
+class OthersMeter:
+    """How much of the machine's CPU other processes used while we measured (Linux only): the bench
+    shares a small machine, and a figure taken while something else ran is worth less."""
+
+    def __init__(self, roots: list[int]):
+        self.roots = roots
+
+    def __enter__(self) -> "OthersMeter":
+        self.pids = _process_tree(self.roots)
+        self.ours, (self.busy, self.all) = _cpu_ticks(self.pids), _machine_ticks()
+        self.share = 0.0
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # Processes started meanwhile (a new database backend) count whole: all their time is in the window.
+        ours = _cpu_ticks(_process_tree(self.roots)) - self.ours
+        busy, every = _machine_ticks()
+        elapsed = every - self.all
+        self.share = max(0.0, (busy - self.busy - ours) / elapsed) if elapsed else 0.0
 
 
 class Client:
     def __init__(self, port: int, cookie: str = ""):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = cookie
+        self.token = ""  # a CSRF token for this client's session, when it posts forms
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes, dict]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+    def request(
+        self, method: str, path: str, body: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes, dict]:
+        headers = dict(headers or {})
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         data = None
         if body is not None:
             data = urlencode(body)
@@ -130,26 +304,38 @@ class Figures:
 
 def hammer(port: int, path: str, cookie: str, total: int = 1500, concurrency: int = 8) -> Figures:
     """GET `path` `total` times from `concurrency` threads, each on its own kept-alive connection."""
+    return hammer_with(
+        [Client(port, cookie) for _ in range(concurrency)], lambda client, n: ("GET", path, None, None), total
+    )
+
+
+def hammer_with(clients: list["Client"], make_request, total: int, expect: tuple[int, ...] = ()) -> Figures:
+    """Send `total` requests, shared among `clients` (one thread each, on its own connection).
+
+    :param make_request: (client, n) -> (method, path, form or None, headers or None); n counts
+        that client's requests, e.g. to alternate a write.
+    :param expect: statuses that count as success (default: anything below 400).
+    """
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    per_thread = total // concurrency
+    per_thread = max(1, total // len(clients))
 
-    def worker():
+    def worker(client: Client):
         nonlocal errors
-        client = Client(port, cookie)
         mine = []
         bad = 0
-        for _ in range(per_thread):
+        for n in range(per_thread):
+            method, path, form, headers = make_request(client, n)
             started = time.perf_counter()
-            status, _, _ = client.request("GET", path)
+            status, _, _ = client.request(method, path, form, headers)
             mine.append(time.perf_counter() - started)
-            bad += status >= 400
+            bad += status not in expect if expect else status >= 400
         with lock:
             latencies.extend(mine)
             errors += bad
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
     started = time.perf_counter()
     for thread in threads:
         thread.start()

@@ -31,8 +31,19 @@ def build(db, people_wanted: int) -> tuple[int, int]:
     users, courses, enrolments, certificates = [], [], [], []
     per_course = 10
     course_id, user_id = 1, 1
-    courses.append({"id": 1, "title": "ToT", "module_slug": "module-4", "timezone": "Asia/Jakarta",
-                    "created_at": now, "status": "finished", "description": "", "dial_in": "", "self_registration": 0})
+    courses.append(
+        {
+            "id": 1,
+            "title": "ToT",
+            "module_slug": "module-4",
+            "timezone": "Asia/Jakarta",
+            "created_at": now,
+            "status": "finished",
+            "description": "",
+            "dial_in": "",
+            "self_registration": 0,
+        }
+    )
     frontier, generations = [1], 0
     while user_id <= people_wanted and frontier and generations < 5:
         next_frontier = []
@@ -40,18 +51,40 @@ def build(db, people_wanted: int) -> tuple[int, int]:
             members = list(range(user_id, min(user_id + per_course, people_wanted + 1)))
             user_id += len(members)
             for uid in members:
-                users.append({"id": uid, "email": f"u{uid}@bench.example.org", "name": f"Person {uid}",
-                              "country": ["ID", "PH", "NP", "TH", "IN"][uid % 5], "created_at": now,
-                              "is_coordinator": False, "active": True, "position": "", "is_focal_point": False})
+                users.append(
+                    {
+                        "id": uid,
+                        "email": f"u{uid}@bench.example.org",
+                        "name": f"Person {uid}",
+                        "country": ["ID", "PH", "NP", "TH", "IN"][uid % 5],
+                        "created_at": now,
+                        "is_coordinator": False,
+                        "active": True,
+                        "position": "",
+                        "is_focal_point": False,
+                    }
+                )
                 enrolments.append({"course_id": parent, "user_id": uid, "role": "participant", "created_at": now})
             for uid in members[:2]:
-                certificates.append({"course_id": parent, "user_id": uid, "code": f"B-{uid}", "hours": 10,
-                                     "issued_at": now})
+                certificates.append(
+                    {"course_id": parent, "user_id": uid, "code": f"B-{uid}", "hours": 10, "issued_at": now}
+                )
                 course_id += 1
-                courses.append({"id": course_id, "title": f"Cascade {course_id}", "module_slug": "module-4",
-                                "timezone": "Asia/Jakarta", "created_at": now, "status": "running", "description": "",
-                                "dial_in": "", "self_registration": 0, "parent_course_id": parent,
-                                "created_by_id": uid})
+                courses.append(
+                    {
+                        "id": course_id,
+                        "title": f"Cascade {course_id}",
+                        "module_slug": "module-4",
+                        "timezone": "Asia/Jakarta",
+                        "created_at": now,
+                        "status": "running",
+                        "description": "",
+                        "dial_in": "",
+                        "self_registration": 0,
+                        "parent_course_id": parent,
+                        "created_by_id": uid,
+                    }
+                )
                 next_frontier.append(course_id)
         frontier, generations = next_frontier, generations + 1
     per_course_rest = 0
@@ -59,9 +92,19 @@ def build(db, people_wanted: int) -> tuple[int, int]:
         for course in frontier:
             if user_id > people_wanted:
                 break
-            users.append({"id": user_id, "email": f"u{user_id}@bench.example.org", "name": f"Person {user_id}",
-                          "country": "ID", "created_at": now, "is_coordinator": False, "active": True,
-                          "position": "", "is_focal_point": False})
+            users.append(
+                {
+                    "id": user_id,
+                    "email": f"u{user_id}@bench.example.org",
+                    "name": f"Person {user_id}",
+                    "country": "ID",
+                    "created_at": now,
+                    "is_coordinator": False,
+                    "active": True,
+                    "position": "",
+                    "is_focal_point": False,
+                }
+            )
             enrolments.append({"course_id": course, "user_id": user_id, "role": "participant", "created_at": now})
             user_id += 1
             per_course_rest += 1
@@ -92,8 +135,9 @@ def main() -> None:
             db.session.commit()
             engine = db.engine
         client = app.test_client()
-        client.post("/accounts/login", data={"email": "coordinator@bench.example.org",
-                                             "password": "a long enough password"})
+        client.post(
+            "/accounts/login", data={"email": "coordinator@bench.example.org", "password": "a long enough password"}
+        )
         statements = []
         event.listen(engine, "before_cursor_execute", lambda *a: statements.append(1))
         client.get("/reach/")
@@ -105,8 +149,10 @@ def main() -> None:
             times.append(time.perf_counter() - started)
         assert response.status_code == 200
         print(f"trainer reach bench · SQLite · {people} people, {courses} courses, 5 generations")
-        print(f"  reach page: median {statistics.median(times) * 1000:.0f} ms over 5 requests, "
-              f"{queries} SQL queries, {len(response.data) / 1024:.0f} KiB of HTML")
+        print(
+            f"  reach page: median {statistics.median(times) * 1000:.0f} ms over 5 requests, "
+            f"{queries} SQL queries, {len(response.data) / 1024:.0f} KiB of HTML"
+        )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ PLACEHOLDERS = {"pass", "password", "secret", "PASSWORD", "***"}
 ALLOWED = {
     ("config.py", "SECRET_KEY"): "TestingConfig's key: tests only; production refuses keys it was not given",
     ("trainer/demo/data.py", "DEMO_PASSWORD"): "the demo accounts' password, published in the README on purpose",
-    ("bench/progress.py", "PASSWORD"): "accounts the benchmark creates in its own throwaway database",
+    ("bench/seeding.py", "PASSWORD"): "accounts the benchmark creates in its own throwaway database",
     ("bench/load.py", "PASSWORD"): "accounts the load test creates in its own throwaway database",
 }
 

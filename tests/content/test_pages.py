@@ -136,11 +136,10 @@ def test_chapter_page_uses_a_fixed_number_of_queries(client, login_as, people, c
         client.get("/modules/module-4/print")
         client.get(CH2)
     # the user; their roles (for the header and the trainer notes); their progress in the
-    # chapter (sections, answers, chapter record); library cases attached to it. The "last changed"
-    # date is remembered by
-    # the process once read.
-    assert first.count == 6, first.statements
-    assert second.count == 2 + 6
+    # chapter (sections, answers and chapter record in one statement); library cases attached to
+    # it. The "last changed" date is remembered by the process once read.
+    assert first.count == 4, first.statements
+    assert second.count == 2 + 4
 
 
 class TestBrokenModuleInDevelopment:

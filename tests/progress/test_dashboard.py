@@ -7,10 +7,11 @@ import pytest
 from tests.factories import make_coordinator, make_course, make_participant, make_trainer
 from tests.schedule.helpers import make_session
 from trainer.accounts.organisations import get_or_create_organisation
+from trainer.collation import name_key
 from trainer.content.registry import get_registry
 from trainer.courses.services import get_course
 from trainer.extensions import db
-from trainer.progress import attendance, study
+from trainer.progress import attendance, reports, study
 from trainer.progress.models import AttendanceStatus
 
 
@@ -112,3 +113,124 @@ def test_dashboard_queries_do_not_grow_with_participants(app, client, login_as, 
     with count_queries() as fifty:
         assert client.get(url).status_code == 200
     assert fifty.count == five.count
+
+
+# -- pages of a large course: only one page is built, yet sorting and totals cover everyone --
+
+NAMES = ["Zaid", "anh", "Ánh", "Élise", "Ömer", "สุดารัตน์", "राम", "محمد", "王小明", "Maria", "maria", "Sita"]
+
+
+def _large_course(people: int) -> int:
+    """A course of `people` participants with varied names, countries, organisations, progress and attendance."""
+    course = make_course()
+    day1 = make_session(course, date(2026, 11, 12), time(13), time(16), title="Day 1")
+    day2 = make_session(course, date(2026, 11, 19), time(13), time(16), title="Day 2")
+    chapters = get_registry().module("module-4").chapters
+    organisations = [get_or_create_organisation(f"City {n}", "ID") for n in range(3)]
+    statuses = [AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT]
+    for n in range(people):
+        user = make_participant(
+            course,
+            name=f"{NAMES[n % len(NAMES)]} {n % 4}",  # some names repeat: ties must still page consistently
+            country=["ID", "PH", "NP", None][n % 4],
+            organisation_id=organisations[n % 3].id if n % 5 else None,
+        )
+        for chapter in chapters[: n % 3]:
+            for section in chapter.sections[: 1 + n % len(chapter.sections)]:
+                study.mark_section(user.id, chapter, section.id, True)
+        if n % 6 == 0:
+            study.record_opened(user.id, chapters[4])  # opened, nothing marked: in progress
+        if n % 7 == 0:
+            first = chapters[0]
+            for section in first.sections:
+                study.mark_section(user.id, first, section.id, True)
+            for exercise in study.individual_exercises(first):
+                study.save_answer(user.id, first, exercise.id, "answer")
+        for session in (day1, day2)[: n % 3]:
+            attendance.record(session, user.id, statuses[n % 3], 60, by=None)
+    db.session.commit()
+    return course.id
+
+
+def _all_pages(course, module, filters, per_page):
+    first = reports.course_matrix(course, module, filters, page=1, per_page=per_page)
+    rows = list(first.rows)
+    for page in range(2, first.pages + 1):
+        rows += reports.course_matrix(course, module, filters, page=page, per_page=per_page).rows
+    return first, rows
+
+
+@pytest.mark.parametrize("sort", reports.SORTS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_order_holds_across_pages(app, sort, descending):
+    with app.app_context():
+        course = get_course(_large_course(30))
+        module = get_registry().module("module-4")
+        filters = reports.Filters(sort=sort, descending=descending)
+        first, rows = _all_pages(course, module, filters, per_page=7)
+        assert first.pages == 5 and first.total == 30
+        assert len({row.user.id for row in rows}) == 30  # every participant once, none twice
+        everyone = reports.course_matrix(course, module, filters, per_page=10**9).rows
+        assert [row.user.id for row in rows] == [row.user.id for row in everyone]
+        # The order is the one the rows themselves show (percent and attendance counted per row).
+        keys = {
+            "name": lambda row: name_key(row.user.name),
+            "country": lambda row: (row.user.country or "", name_key(row.user.name)),
+            "organisation": lambda row: (
+                (row.organisation.name if row.organisation else "").casefold(),
+                row.user.name.casefold(),
+            ),
+            "progress": lambda row: (row.percent, row.user.name.casefold()),
+            "attendance": lambda row: (row.attended(first.sessions), row.user.name.casefold()),
+        }
+        shown = [keys[sort](row) for row in rows]
+        assert shown == sorted(shown, reverse=descending)
+
+
+def test_totals_count_everyone_not_only_the_page(app):
+    with app.app_context():
+        course = get_course(_large_course(30))
+        module = get_registry().module("module-4")
+        page = reports.course_matrix(course, module, page=2, per_page=7)
+        everyone = reports.course_matrix(course, module, per_page=10**9)
+        assert len(page.rows) == 7 and len(everyone.rows) == 30
+        for chapter in module.chapters:
+            statuses = [row.chapters[chapter.slug].status for row in everyone.rows]
+            expected = {s: statuses.count(s) for s in ("done", "in_progress", "not_started")}
+            assert page.chapter_totals[chapter.slug] == expected
+        assert page.chapter_totals[module.chapters[0].slug]["done"] > 0
+        assert page.chapter_totals[module.chapters[4].slug]["in_progress"] > 0
+        for session in page.sessions:
+            assert page.session_totals[session.id] == sum(
+                1 for row in everyone.rows if (a := row.attendance.get(session.id)) and a.status != "absent"
+            )
+        filtered = reports.course_matrix(course, module, reports.Filters(country="PH"), per_page=3)
+        assert filtered.total == sum(1 for row in everyone.rows if row.user.country == "PH")
+        assert sum(filtered.chapter_totals[module.chapters[0].slug].values()) == filtered.total
+
+
+@pytest.mark.parametrize("sort", reports.SORTS)
+def test_queries_per_page_do_not_grow_with_pages(app, count_queries, sort):
+    counts = []
+    with app.app_context():
+        module = get_registry().module("module-4")
+        for people in (12, 40):
+            course = get_course(_large_course(people))
+            with count_queries() as counter:
+                matrix = reports.course_matrix(course, module, reports.Filters(sort=sort), page=2, per_page=5)
+            assert len(matrix.rows) == 5
+            counts.append(counter.count)
+    assert counts[0] == counts[1]
+
+
+def test_csv_export_has_everyone_beyond_the_first_page(client, login_as, setup, app):
+    with app.app_context():
+        course = get_course(setup["course"])
+        for n in range(60):
+            make_participant(course, name=f"Extra {n:02d}")
+        db.session.commit()
+    login_as(setup["trainer"])
+    page = client.get(f"/courses/{setup['course']}/progress/").get_data(as_text=True)
+    assert "62 participants" in page and "Page 1 of 2" in page
+    lines = client.get(f"/courses/{setup['course']}/progress.csv").data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 62

@@ -3,15 +3,17 @@
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from trainer.accounts.models import Organisation, User
 from trainer.collation import name_key
 from trainer.content.models import Module
 from trainer.courses.models import Course, Enrolment, EnrolmentRole
 from trainer.extensions import db
-from trainer.progress.models import Attendance
+from trainer.progress import study
+from trainer.progress.models import Attendance, AttendanceStatus
 from trainer.progress.study import ChapterState, module_percent, progress_counts
 from trainer.schedule.models import LiveSession, SessionStatus
 
@@ -71,6 +73,24 @@ def _participants(course_id: int, filters: Filters):
     return stmt
 
 
+def _scope(course_id: int, filters: Filters):
+    """The ids of the participants matching the filters, as a SELECT for `IN (...)`. From the
+    enrolments alone unless a filter needs the users' columns: the aggregates use it several times,
+    and at 5,000 people the join to users cost a third of the totals query."""
+    stmt = select(Enrolment.user_id).where(
+        Enrolment.course_id == course_id, Enrolment.role == EnrolmentRole.PARTICIPANT
+    )
+    if filters.country or filters.organisation_id:
+        stmt = stmt.join(User, User.id == Enrolment.user_id)
+        if filters.country:
+            stmt = stmt.where(User.country == filters.country)
+        if filters.organisation_id:
+            stmt = stmt.where(User.organisation_id == filters.organisation_id)
+    if filters.user_ids is not None:
+        stmt = stmt.where(Enrolment.user_id.in_(filters.user_ids or {-1}))
+    return stmt
+
+
 def filter_options(course_id: int) -> tuple[list[str], list[Organisation]]:
     """The countries and organisations of a course's participants, for the filters."""
     everyone = _participants(course_id, Filters()).subquery()
@@ -84,11 +104,13 @@ def filter_options(course_id: int) -> tuple[list[str], list[Organisation]]:
 def course_matrix(
     course: Course, module: Module | None, filters: Filters = Filters(), page: int = 1, per_page: int = 50
 ) -> Matrix:
-    """Participants × chapters and × live sessions, with totals per column, in a fixed number of queries."""
-    people = db.session.execute(_participants(course.id, filters)).all()
-    scope = _participants(course.id, filters).with_only_columns(User.id)
-    ids = [user.id for user, _org in people]
-    states = progress_counts(module, scope, ids) if module else {uid: {} for uid in ids}
+    """Participants × chapters and × live sessions, with totals per column, in a fixed number of queries.
+
+    Only what sorting needs is read for everyone (ids, names, countries, organisations, and the
+    progress or attendance counts when sorting by them); totals are counted by the database; whole
+    rows (progress per chapter, attendance records) are loaded for the requested page only. At
+    5,000 participants that is 50 rows built instead of 5,000."""
+    scope = _scope(course.id, filters)
     sessions = list(
         db.session.scalars(
             select(LiveSession)
@@ -96,39 +118,115 @@ def course_matrix(
             .order_by(LiveSession.starts_at)
         )
     )
+    people = _sortable(course.id, filters, module, sessions, scope)
+    matrix = Matrix(course, module, sessions, [], len(people), 1, max(1, -(-len(people) // per_page)))
+    matrix.page = min(max(1, page), matrix.pages)
+    on_page = people[(matrix.page - 1) * per_page : matrix.page * per_page]
+    ids = [person.user_id for person in on_page]
+    # A page holding everyone (CSV, overview) names them by the subquery rather than a long IN list.
+    page_scope = scope if len(on_page) == len(people) else ids
+    if module:
+        matrix.chapter_totals = study.chapter_status_totals(module, scope, len(people))
+    matrix.session_totals = _attended_by_session(sessions, scope)
+    if not ids:
+        return matrix
+    users = {user.id: (user, org) for user, org in db.session.execute(_with_organisation(page_scope))}
+    states = progress_counts(module, page_scope, ids) if module else {uid: {} for uid in ids}
     attendance: dict[int, dict[int, Attendance]] = {uid: {} for uid in ids}
-    if sessions and ids:
+    if sessions:
         for row in db.session.scalars(
-            select(Attendance).where(Attendance.session_id.in_([s.id for s in sessions]), Attendance.user_id.in_(scope))
+            select(Attendance).where(
+                Attendance.session_id.in_([s.id for s in sessions]), Attendance.user_id.in_(page_scope)
+            )
         ):
             if row.user_id in attendance:
                 attendance[row.user_id][row.session_id] = row
-    rows = [Row(user, org, states[user.id], attendance[user.id]) for user, org in people]
-    rows.sort(key=_sort_key(filters.sort, sessions), reverse=filters.descending)
-    matrix = Matrix(course, module, sessions, [], len(rows), 1, max(1, -(-len(rows) // per_page)))
-    matrix.page = min(max(1, page), matrix.pages)
-    matrix.rows = rows[(matrix.page - 1) * per_page : matrix.page * per_page]
-    if module:
-        for chapter in module.chapters:
-            statuses = [row.chapters[chapter.slug].status for row in rows]
-            matrix.chapter_totals[chapter.slug] = {s: statuses.count(s) for s in ("done", "in_progress", "not_started")}
-    for session in sessions:
-        matrix.session_totals[session.id] = sum(
-            1 for row in rows if (a := row.attendance.get(session.id)) and a.status != "absent"
-        )
+    matrix.rows = [Row(*users[uid], states[uid], attendance[uid]) for uid in ids]
     return matrix
 
 
-def _sort_key(sort: str, sessions: list[LiveSession]):
+class _Sortable(NamedTuple):
+    """One participant, as much as sorting needs (a tuple: thousands are built per request)."""
+
+    user_id: int
+    name: str
+    country: str | None
+    organisation: str | None
+    percent: int
+    attended: int
+
+
+def _sortable(course_id: int, filters: Filters, module: Module | None, sessions, scope) -> list[_Sortable]:
+    """Everyone matching the filters, in the requested order (names by the Unicode Collation
+    Algorithm, which no database here offers, hence the sort in Python over light tuples)."""
+    stmt = _participants(course_id, filters).with_only_columns(User.id, User.name, User.country, Organisation.name)
+    done = study.units_done_by_user(module, scope) if module and filters.sort == "progress" else {}
+    total = study.total_units(module) if module else 0
+    attended = _attended_by_user(sessions, scope) if filters.sort == "attendance" else {}
+    people = [
+        _Sortable(
+            uid,
+            name,
+            country,
+            organisation,
+            round(100 * done.get(uid, 0) / total) if total else 0,
+            attended.get(uid, 0),
+        )
+        # Ordered by id first so that equal keys keep one order from page to page.
+        for uid, name, country, organisation in db.session.execute(stmt.order_by(User.id))
+    ]
+    people.sort(key=_sort_key(filters.sort), reverse=filters.descending)
+    return people
+
+
+def _with_organisation(ids):
+    return (
+        select(User, Organisation)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.id.in_(ids))
+    )
+
+
+def _attended_by_user(sessions: list[LiveSession], scope) -> dict[int, int]:
+    if not sessions:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Attendance.user_id, func.count())
+            .where(
+                Attendance.session_id.in_([s.id for s in sessions]),
+                Attendance.status != AttendanceStatus.ABSENT,
+                Attendance.user_id.in_(scope),
+            )
+            .group_by(Attendance.user_id)
+        ).all()
+    )
+
+
+def _attended_by_session(sessions: list[LiveSession], scope) -> dict[int, int]:
+    totals = {s.id: 0 for s in sessions}
+    if sessions:
+        totals.update(
+            db.session.execute(
+                select(Attendance.session_id, func.count())
+                .where(
+                    Attendance.session_id.in_(list(totals)),
+                    Attendance.status != AttendanceStatus.ABSENT,
+                    Attendance.user_id.in_(scope),
+                )
+                .group_by(Attendance.session_id)
+            ).all()
+        )
+    return totals
+
+
+def _sort_key(sort: str):
     keys = {
-        "name": lambda row: name_key(row.user.name),
-        "country": lambda row: (row.user.country or "", name_key(row.user.name)),
-        "organisation": lambda row: (
-            (row.organisation.name if row.organisation else "").casefold(),
-            row.user.name.casefold(),
-        ),
-        "progress": lambda row: (row.percent, row.user.name.casefold()),
-        "attendance": lambda row: (row.attended(sessions), row.user.name.casefold()),
+        "name": lambda p: name_key(p.name),
+        "country": lambda p: (p.country or "", name_key(p.name)),
+        "organisation": lambda p: ((p.organisation or "").casefold(), p.name.casefold()),
+        "progress": lambda p: (p.percent, p.name.casefold()),
+        "attendance": lambda p: (p.attended, p.name.casefold()),
     }
     return keys.get(sort, keys["name"])
 
