@@ -70,10 +70,8 @@ def app_overrides() -> dict:
     return {}
 
 
-@pytest.fixture
-def app(migrated_database: str, app_overrides: dict) -> Iterator[Flask]:
-    app = make_app(migrated_database, **app_overrides)
-    yield app
+def empty_database(app: Flask) -> None:
+    """Every table emptied and the engine closed: how a test leaves the shared database."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -81,6 +79,13 @@ def app(migrated_database: str, app_overrides: dict) -> Iterator[Flask]:
                 connection.execute(delete(table))
         db.engine.dispose()
     forget_known_dates()
+
+
+@pytest.fixture
+def app(migrated_database: str, app_overrides: dict) -> Iterator[Flask]:
+    app = make_app(migrated_database, **app_overrides)
+    yield app
+    empty_database(app)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ the table keeps the intended outcome, and the bug stays visible until it is fixe
 """
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -37,9 +38,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import Table, delete, event, insert, select
 
 from config import TestingConfig
+from tests.conftest import empty_database
 from tests.factories import PASSWORD, make_coordinator, make_course, make_participant, make_trainer, make_user
 from tests.schedule.helpers import make_session
 from trainer import create_app
@@ -47,7 +49,6 @@ from trainer.accounts.invitations import create_invitation
 from trainer.accounts.organisations import get_or_create_organisation
 from trainer.cascade.services import record_training, start_cascade
 from trainer.content.registry import get_registry
-from trainer.content.versions import forget_known_dates
 from trainer.courses.models import Application, AssociationSeats, PendingImport
 from trainer.courses.registration_csv import template_csv
 from trainer.experiences.cases import attach_case, give_consent, mark_good_case
@@ -507,12 +508,7 @@ class Site:
 
     def restore(self) -> None:
         """Every table back to the world as built."""
-        with self.app.app_context(), db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(delete(table))
-            for table, rows in self.snapshot:
-                if rows:
-                    connection.execute(insert(table), rows)
+        restore_tables(self.app, self.snapshot)
 
     def request(self, visitor: str, method: str, path: str, data: Mapping[str, str] | None = None) -> Result:
         """Sign in as the visitor (by email, for the focused tests), make one request, put the world back."""
@@ -550,33 +546,53 @@ class Site:
         return result
 
 
-@pytest.fixture(scope="module")
-def site(migrated_database: str, tmp_path_factory) -> Iterator[Site]:
+Tables = list[tuple[Table, list[dict]]]
+
+
+def table_rows(table: Table) -> list[dict]:
+    """Every row of a table, every column, in key order."""
+    return [dict(row) for row in db.session.execute(select(table).order_by(*table.primary_key.columns)).mappings()]
+
+
+def restore_tables(app: Flask, snapshot: Tables) -> None:
+    """Every table back to the rows of the snapshot."""
+    with app.app_context(), db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(delete(table))
+        for table, rows in snapshot:
+            if rows:
+                connection.execute(insert(table), rows)
+
+
+@contextmanager
+def built_world(migrated_database: str, upload_dir: Path, **overrides) -> Iterator[tuple[Flask, World, Tables]]:
+    """An app with the world built once and a snapshot of its rows, for tests that make many
+    requests and put the world back between them (this file, the CSRF test, the fuzz tests)."""
     app = create_app(
         TestingConfig,
         {
             "SQLALCHEMY_DATABASE_URI": migrated_database,
-            "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+            "UPLOAD_DIR": str(upload_dir),
             # Hundreds of requests from one address in seconds: throttling has its own tests.
             "RATELIMIT_ENABLED": False,
+            **overrides,
         },
     )
     with app.app_context():
         world = _build_world()
         db.session.commit()
-        snapshot = []
-        for table in db.metadata.sorted_tables:
-            rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
-            snapshot.append((table, [dict(row) for row in rows]))
+        snapshot = [(table, table_rows(table)) for table in db.metadata.sorted_tables]
         db.session.remove()
-    yield Site(app, world, snapshot)
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(delete(table))
-        db.engine.dispose()
-    forget_known_dates()
+    try:
+        yield app, world, snapshot
+    finally:
+        empty_database(app)
+
+
+@pytest.fixture(scope="module")
+def site(migrated_database: str, tmp_path_factory) -> Iterator[Site]:
+    with built_world(migrated_database, tmp_path_factory.mktemp("uploads")) as (app, world, snapshot):
+        yield Site(app, world, snapshot)
 
 
 def _fill(template: str, values: Mapping[str, object]) -> str:

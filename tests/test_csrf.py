@@ -20,13 +20,22 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete, insert, select
 
 from config import DevelopmentConfig, ProductionConfig, TestingConfig
 from tests.factories import PASSWORD
-from tests.test_authorization import OK, ROUTES, VISITORS, Result, World, _build_world, _fill, _form
+from tests.test_authorization import (
+    OK,
+    ROUTES,
+    VISITORS,
+    Result,
+    World,
+    _fill,
+    _form,
+    built_world,
+    restore_tables,
+    table_rows,
+)
 from trainer import create_app
-from trainer.content.versions import forget_known_dates
 from trainer.extensions import db
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -72,17 +81,12 @@ class Site:
     built: list[tuple[object, list[dict]]]
 
     def restore(self) -> None:
-        with self.app.app_context(), db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(delete(table))
-            for table, rows in self.built:
-                if rows:
-                    connection.execute(insert(table), rows)
+        restore_tables(self.app, self.built)
 
     def contents(self) -> Snapshot:
         """Every row of every table, every column."""
         with self.app.app_context():
-            snapshot = {table.name: _rows(table) for table in db.metadata.sorted_tables}
+            snapshot = {table.name: table_rows(table) for table in db.metadata.sorted_tables}
             db.session.remove()
         return snapshot
 
@@ -95,10 +99,6 @@ class Site:
         return client
 
 
-def _rows(table) -> list[dict]:
-    return [dict(row) for row in db.session.execute(select(table).order_by(*table.primary_key.columns)).mappings()]
-
-
 def token_of(client: FlaskClient) -> str:
     """The token the site puts in this client's forms (it is the same in every form of a session)."""
     page = client.get("/accounts/profile")
@@ -109,28 +109,9 @@ def token_of(client: FlaskClient) -> str:
 
 @pytest.fixture(scope="module")
 def site(migrated_database: str, tmp_path_factory) -> Iterator[Site]:
-    app = create_app(
-        TestingConfig,
-        {
-            "SQLALCHEMY_DATABASE_URI": migrated_database,
-            "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
-            "RATELIMIT_ENABLED": False,
-            "WTF_CSRF_ENABLED": True,
-        },
-    )
-    with app.app_context():
-        world = _build_world()
-        db.session.commit()
-        built = [(table, _rows(table)) for table in db.metadata.sorted_tables]
-        db.session.remove()
-    yield Site(app, world, built)
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(delete(table))
-        db.engine.dispose()
-    forget_known_dates()
+    uploads = tmp_path_factory.mktemp("uploads")
+    with built_world(migrated_database, uploads, WTF_CSRF_ENABLED=True) as (app, world, snapshot):
+        yield Site(app, world, snapshot)
 
 
 def _request(site: Site, endpoint: str, method: str, visitor: str, **token: str):

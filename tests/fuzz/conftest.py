@@ -16,13 +16,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 
-from config import TestingConfig
 from tests.factories import PASSWORD
-from tests.test_authorization import World, _build_world
-from trainer import create_app
-from trainer.content.versions import forget_known_dates
+from tests.test_authorization import World, built_world, restore_tables
 from trainer.extensions import db
 
 
@@ -55,12 +52,7 @@ class Site:
 
     def restore(self) -> None:
         """Every table back to the world as built."""
-        with self.app.app_context(), db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(delete(table))
-            for table, rows in self.built:
-                if rows:
-                    connection.execute(insert(table), rows)
+        restore_tables(self.app, self.built)
 
     def counts(self) -> dict[str, int]:
         with self.app.app_context():
@@ -88,30 +80,8 @@ class Site:
 
 @pytest.fixture(scope="package")
 def fuzz_site(migrated_database: str, tmp_path_factory) -> Iterator[Site]:
-    app = create_app(
-        TestingConfig,
-        {
-            "SQLALCHEMY_DATABASE_URI": migrated_database,
-            "UPLOAD_DIR": str(tmp_path_factory.mktemp("fuzz-uploads")),
-            "RATELIMIT_ENABLED": False,
-        },
-    )
-    with app.app_context():
-        world = _build_world()
-        db.session.commit()
-        built = [
-            (table, [dict(row) for row in db.session.execute(select(table)).mappings()])
-            for table in db.metadata.sorted_tables
-        ]
-        db.session.remove()
-    yield Site(app, world, built)
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(delete(table))
-        db.engine.dispose()
-    forget_known_dates()
+    with built_world(migrated_database, tmp_path_factory.mktemp("fuzz-uploads")) as (app, world, snapshot):
+        yield Site(app, world, snapshot)
 
 
 @pytest.fixture
