@@ -64,13 +64,7 @@ def _participants(course_id: int, filters: Filters):
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .where(Enrolment.course_id == course_id, Enrolment.role == EnrolmentRole.PARTICIPANT)
     )
-    if filters.country:
-        stmt = stmt.where(User.country == filters.country)
-    if filters.organisation_id:
-        stmt = stmt.where(User.organisation_id == filters.organisation_id)
-    if filters.user_ids is not None:
-        stmt = stmt.where(User.id.in_(filters.user_ids or {-1}))
-    return stmt
+    return _filtered(stmt, filters, User.id)
 
 
 def _scope(course_id: int, filters: Filters):
@@ -82,12 +76,17 @@ def _scope(course_id: int, filters: Filters):
     )
     if filters.country or filters.organisation_id:
         stmt = stmt.join(User, User.id == Enrolment.user_id)
-        if filters.country:
-            stmt = stmt.where(User.country == filters.country)
-        if filters.organisation_id:
-            stmt = stmt.where(User.organisation_id == filters.organisation_id)
+    return _filtered(stmt, filters, Enrolment.user_id)
+
+
+def _filtered(stmt, filters: Filters, user_id):
+    """The filters on a statement that has the users joined (for country and organisation)."""
+    if filters.country:
+        stmt = stmt.where(User.country == filters.country)
+    if filters.organisation_id:
+        stmt = stmt.where(User.organisation_id == filters.organisation_id)
     if filters.user_ids is not None:
-        stmt = stmt.where(Enrolment.user_id.in_(filters.user_ids or {-1}))
+        stmt = stmt.where(user_id.in_(filters.user_ids or {-1}))
     return stmt
 
 
