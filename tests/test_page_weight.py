@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import login
 from tests.factories import make_participant
+from tests.schedule.helpers import CH
 from trainer.courses.models import Course
 from trainer.demo import data as demo
 from trainer.demo.seed import seed_demo
@@ -35,14 +36,7 @@ LOADED = {
     "object": ("data",),
     "form": ("action",),
 }
-CHAPTERS = [
-    "what-is-decentralized-cooperation",
-    "why-dc-matters-for-the-global-agenda",
-    "how-dc-works-in-practice",
-    "designing-dc-with-the-sdgs",
-    "who-we-work-with",
-    "who-dc-is-for",
-]
+CHAPTERS = CH
 
 
 class Resources(HTMLParser):
