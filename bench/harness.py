@@ -77,11 +77,16 @@ class Server:
 
 
 @contextmanager
-def gunicorn_server(env: dict, workers: int = 2):
-    """gunicorn on a free loopback port; yields a Server (port and master pid), stops it by its pid."""
+def gunicorn_server(env: dict, workers: int = 2, app: str = "wsgi:app", path: Path | None = None):
+    """gunicorn on a free loopback port; yields a Server (port and master pid), stops it by its pid.
+
+    :param app: what gunicorn serves; `path`, a folder put first on PYTHONPATH to find it.
+    """
     port = free_port()
+    if path is not None:
+        env = {**env, "PYTHONPATH": os.pathsep.join([str(path), env.get("PYTHONPATH", "")])}
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", app],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -4,9 +4,11 @@ PostgreSQL, served by gunicorn with 4 workers on 127.0.0.1.
 For each engine and size: a fresh database built by the migrations, a course seeded in bulk
 (organisations, groups, progress, attendance: bench/seeding.py), then
 - requests per second and p50/p95 latency, from 8 kept-alive client connections, for a trivial
-  route (/healthz), a chapter page, the participant's course page, the trainer's dashboard, the
-  personal calendar feed (a full 200 and a conditional request answered 304) and a progress mark
-  (a POST with its CSRF token); each as a share of the trivial route's throughput in that run;
+  route (/healthz), two floors only the bench serves (bench/floor.py: a signed-in request that
+  renders nothing, the site's layout around an empty page), a chapter page, the participant's
+  course page, the trainer's dashboard, the personal calendar feed (a full 200 and a conditional
+  request answered 304) and a progress mark (a POST with its CSRF token); each as a share of the
+  trivial route's throughput in that run;
 - the same routes' p50/p95 for one client alone (requests one after another);
 - SQL statements per request, counted in process (SQLAlchemy event) against the same database,
   and whether that count is the same at every size;
@@ -50,6 +52,7 @@ from harness import (  # noqa: E402
 )
 from seeding import PASSWORD, Seeded, participant_email, seed  # noqa: E402
 
+BENCH = Path(__file__).resolve().parent
 CHAPTER = "/modules/module-4/what-is-decentralized-cooperation"
 SECTIONS = ["unpacking", "principles", "legal-framework", "evolution", "dc-bicycle", "summary"]
 CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
@@ -69,6 +72,8 @@ class Route:
 
 ROUTES = [
     Route("trivial", "trivial route `/healthz`", 1),
+    Route("signed_in", "floor: signed-in reader, no page (bench only)", 1),
+    Route("layout", "floor: the site's layout, empty (bench only)", 1),
     Route("chapter", "chapter page", 1),
     Route("course", "participant's course page", 1),
     Route("dashboard", "trainer's dashboard", 0.15),
@@ -105,6 +110,10 @@ def request_for(route: str, seeded: Seeded, etag: str):
     feed = f"/calendar/{seeded.feed_token}.ics"
     if route == "trivial":
         return lambda client, n: ("GET", "/healthz", None, None)
+    if route == "signed_in":
+        return lambda client, n: ("GET", "/bench/signed-in", None, None)
+    if route == "layout":
+        return lambda client, n: ("GET", "/bench/layout", None, None)
     if route == "chapter":
         return lambda client, n: ("GET", CHAPTER, None, None)
     if route == "course":
@@ -151,6 +160,7 @@ def clients_for(route: str, port: int, seeded: Seeded, sessions: dict[str, Clien
 
 def count_queries(database_url: str, secret_key: str, seeded: Seeded, etag: str) -> dict[str, int]:
     """SQL statements per request, in process with the production settings, after one warm-up request."""
+    from floor import make_app
     from sqlalchemy import event
 
     from config import ProductionConfig
@@ -167,6 +177,7 @@ def count_queries(database_url: str, secret_key: str, seeded: Seeded, etag: str)
             "RATELIMIT_ENABLED": False,
         },
     )
+    make_app(app)
     with app.app_context():
         engine = db.engine
     statements: list[str] = []
@@ -182,7 +193,7 @@ def count_queries(database_url: str, secret_key: str, seeded: Seeded, etag: str)
         response = client.post("/accounts/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
         assert response.status_code == 302, response.status_code
         token = csrf_token(client.get(CHAPTER).data)
-        routes = ["dashboard"] if who == "trainer" else ["trivial", "chapter", "course", "feed", "feed304", "mark"]
+        routes = ["dashboard"] if who == "trainer" else [r.key for r in ROUTES if r.key != "dashboard"]
         for route in routes:
             method, path, form, headers = request_for(route, seeded, etag)(SimpleNamespace(token=token), 0)
             for _attempt in ("warm-up", "counted"):  # the counted one is the second
@@ -205,7 +216,7 @@ def measure(engine: str, database_url: str, size: int, requests: int, alone: int
     seeded = seed(database_url, size, env["SECRET_KEY"])
     print(f"\n{engine}, {size:,} participants (seeded in {time.perf_counter() - started:.1f} s)", flush=True)
     result = Result(engine, size)
-    with gunicorn_server(env, WORKERS) as server:
+    with gunicorn_server(env, WORKERS, app="floor:make_app()", path=BENCH) as server:
         sessions = {"participant": signed_in(server.port, seeded.participant_email)}
         sessions["trainer"] = signed_in(server.port, seeded.trainer_email)
         _s, _b, headers = Client(server.port).request("GET", f"/calendar/{seeded.feed_token}.ics")
@@ -292,10 +303,16 @@ def targets(results: list[Result]) -> list[str]:
     lines = []
     for engine, mine in _by_engine(results).items():
         shares = [r.loaded["chapter"].rps / r.loaded["trivial"].rps for r in mine]
+        floors = {
+            key: ", ".join(f"{r.loaded[key].rps / r.loaded['trivial'].rps:.0%}" for r in mine)
+            for key in ("signed_in", "layout")
+        }
         lines.append(
             f"Chapter page at 50% or more of the trivial route's requests per second, {TITLES[engine]}: "
             + ", ".join(f"{share:.0%} at {r.size:,}" for share, r in zip(shares, mine, strict=True))
             + (": met." if all(share >= 0.5 for share in shares) else ": not met.")
+            + f" The floors under it in the same runs: a signed-in request that renders nothing {floors['signed_in']};"
+            f" the site's layout around an empty page {floors['layout']}."
         )
     for r in results:
         if r.engine == "postgresql" and r.size == 5000:
