@@ -144,8 +144,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from trainer import i18n, navigation, permissions
+    from trainer import i18n, navigation, pagination, permissions
 
     i18n.init_app(app)
     navigation.init_app(app)
+    pagination.init_app(app)
     permissions.init_app(app)
