@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trainer.accounts.models import User
+from trainer.collation import name_key
 from trainer.content.models import Module
 from trainer.courses.models import Course, Enrolment, EnrolmentRole
 from trainer.dbtypes import utcnow
@@ -66,7 +67,7 @@ def attended_enough(row: Attendance | None, session: LiveSession, percent: int) 
 
 
 def evaluate(course: Course, module: Module | None) -> list[Outcome]:
-    """Everyone enrolled as a participant, with what they still miss under the course's rule."""
+    """Everyone enrolled as a participant, by name, with what they still miss under the course's rule."""
     rule = get_rule(course.id)
     people = list(
         db.session.scalars(
@@ -76,6 +77,9 @@ def evaluate(course: Course, module: Module | None) -> list[Outcome]:
             .order_by(User.name, User.id)
         )
     )
+    # By name as people read it (the roster's and the dashboard's order), so that the pages of the list
+    # follow one another; the statement's order settles equal names.
+    people.sort(key=lambda user: name_key(user.name))
     ids = [user.id for user in people]
     sessions = [s for s in list_sessions(course.id) if not s.cancelled]
     attendance = {

@@ -19,6 +19,7 @@ from trainer.courses.registration_csv import parse_registrations, template_csv
 from trainer.courses.roster import RosterFilters, list_roster, remove_from_course, roster_counts, roster_csv
 from trainer.courses.services import enrol, get_course
 from trainer.extensions import db
+from trainer.pagination import paginate, requested_page
 from trainer.permissions import (
     association_seats,
     can_manage_people,
@@ -29,6 +30,7 @@ from trainer.permissions import (
     require_people_management,
     require_roster_read,
 )
+from trainer.security import is_safe_next
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
@@ -65,12 +67,13 @@ def roster(course_id: int):
         status=request.args.get("status") or None,
     )
     everyone = list_roster(course.id, scope=_scope())
-    entries = [e for e in everyone if _matches(e, filters)]
+    page = paginate([e for e in everyone if _matches(e, filters)], requested_page())
     seats = association_seats(current_user, course.id)
     return render_template(
         "courses/roster.html",
         course=course,
-        entries=entries,
+        page=page,
+        back=_roster_url(course.id, filters, page.number),
         counts=roster_counts(everyone),
         filters=filters,
         countries=sorted({e.user.country for e in everyone if e.user.country}, key=country_name),
@@ -78,10 +81,33 @@ def roster(course_id: int):
         manage=can_manage_people(current_user, course),
         seats=seats,
         seats_taken=seats_taken(course.id, _scope()) if seats is not None else None,
-        confirm=ConfirmForm(),
         seats_form=_seats_form() if is_coordinator(current_user) else None,
         seat_rows=_seat_rows(course.id) if is_coordinator(current_user) else [],
     )
+
+
+def _roster_url(course_id: int, filters: RosterFilters, page: int) -> str:
+    """The roster as the reader sees it (filters and page), where a row's action brings them back.
+
+    Built from the known parameters only, so that whatever else the query string holds is not
+    repeated in every row's form."""
+    args = {
+        "country": filters.country,
+        "organisation": filters.organisation_id,
+        "role": filters.role,
+        "status": filters.status,
+        "page": page if page > 1 else None,
+    }
+    return url_for("courses.roster", course_id=course_id, **{k: v for k, v in args.items() if v})
+
+
+def _back_url(course: Course) -> str:
+    """The roster page (and filters) a row's action started from, or the first page.
+
+    The `next` parameter is in the query string of the confirmation pages (their forms post to
+    their own address, so it comes back with the POST) and in the resend form's fields."""
+    target = request.values.get("next")
+    return target if is_safe_next(target) else url_for("courses.roster", course_id=course.id)
 
 
 def _seats_form() -> SeatsForm:
@@ -121,7 +147,7 @@ def set_seats(course_id: int):
         flash(_("Seats saved."), "success")
     else:
         flash(_("Choose an association and a number of seats."), "error")
-    return redirect(url_for("courses.roster", course_id=course.id))
+    return redirect(_back_url(course))
 
 
 def _matches(entry, filters: RosterFilters) -> bool:
@@ -288,7 +314,7 @@ def resend(course_id: int, user_id: int):
                 _("A new invitation is on its way to %(email)s; earlier links no longer work.", email=user.email),
                 "success",
             )
-    return redirect(url_for("courses.roster", course_id=course.id))
+    return redirect(_back_url(course))
 
 
 @login_required
@@ -302,8 +328,10 @@ def change_role(course_id: int, user_id: int):
         enrol(course, user, EnrolmentRole(form.role.data))
         db.session.commit()
         flash(_("%(name)s is now a %(role)s in this course.", name=user.name, role=_(form.role.data)), "success")
-        return redirect(url_for("courses.roster", course_id=course.id))
-    return render_template("courses/confirm.html", course=course, person=user, form=form, action="role")
+        return redirect(_back_url(course))
+    return render_template(
+        "courses/confirm.html", course=course, person=user, form=form, action="role", back=_back_url(course)
+    )
 
 
 @login_required
@@ -315,5 +343,7 @@ def remove(course_id: int, user_id: int):
         remove_from_course(course.id, user.id)
         db.session.commit()
         flash(_("%(name)s is no longer in this course. Their account stays.", name=user.name), "success")
-        return redirect(url_for("courses.roster", course_id=course.id))
-    return render_template("courses/confirm.html", course=course, person=user, form=form, action="remove")
+        return redirect(_back_url(course))
+    return render_template(
+        "courses/confirm.html", course=course, person=user, form=form, action="remove", back=_back_url(course)
+    )

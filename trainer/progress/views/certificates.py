@@ -14,9 +14,11 @@ from trainer.courses.models import Course, EnrolmentRole
 from trainer.courses.services import get_course, list_members
 from trainer.extensions import db, limiter
 from trainer.links import absolute_url
+from trainer.pagination import paginate, requested_page
 from trainer.permissions import coordinator_required, is_coordinator, require_course_teaching
 from trainer.progress import completion
 from trainer.schedule.services import list_sessions
+from trainer.security import is_safe_next
 
 
 class RuleForm(FlaskForm):
@@ -60,16 +62,26 @@ def completion_page(course_id: int):
             )
             db.session.commit()
             flash(_("The completion rule is saved."), "success")
-            return redirect(url_for("progress.completion_page", course_id=course.id))
+            return redirect(_completion_url(course.id, requested_page()))
+    # Everyone is evaluated (the summary and the certificates to issue count them all); the table
+    # shows one page of them.
     outcomes = completion.evaluate(course, get_registry().module(course.module_slug))
+    page = paginate(outcomes, requested_page())
     return render_template(
         "progress/completion.html",
         course=course,
         form=form,
-        outcomes=outcomes,
+        page=page,
+        complete=sum(outcome.complete for outcome in outcomes),
+        to_issue=sum(outcome.complete and outcome.certificate is None for outcome in outcomes),
+        back=_completion_url(course.id, page.number),
         issue_form=IssueForm(),
         can_manage=is_coordinator(current_user),
     ), 422 if form.errors else 200
+
+
+def _completion_url(course_id: int, page: int) -> str:
+    return url_for("progress.completion_page", course_id=course_id, page=page if page > 1 else None)
 
 
 @coordinator_required
@@ -79,7 +91,8 @@ def issue(course_id: int):
         count = completion.issue_certificates(course, get_registry().module(course.module_slug))
         db.session.commit()
         flash(_("%(n)d certificates issued.", n=count), "success")
-    return redirect(url_for("progress.completion_page", course_id=course.id))
+    target = request.form.get("next")  # the page of the list the button was pressed on
+    return redirect(target if is_safe_next(target) else url_for("progress.completion_page", course_id=course.id))
 
 
 @limiter.limit("60 per minute")
