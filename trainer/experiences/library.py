@@ -25,10 +25,12 @@ from trainer.experiences.cases import CaseError, LibraryFilters
 from trainer.experiences.forms import COOPERATION_KIND_NAMES, SDG_NAMES, AttachForm, DetachForm
 from trainer.experiences.models import Experience
 from trainer.extensions import db
+from trainer.pagination import paginate, requested_page
 from trainer.permissions import course_roles, is_coordinator, require_course_teaching
 
 library_bp = Blueprint("library", __name__, url_prefix="/library", template_folder="templates")
 
+LIBRARY_PER_PAGE = 20  # cards like the course's feed (views.FEED_PER_PAGE)
 SEARCH_MAX = 200  # a title is at most 200 characters: longer text cannot match
 
 
@@ -77,7 +79,7 @@ def index():
     countries = sorted(cases.list_library_countries(), key=lambda code: country_name(code, locale))
     return render_template(
         "experiences/library/index.html",
-        items=cases.list_library(filters),
+        page=paginate(cases.list_library(filters), requested_page(), LIBRARY_PER_PAGE),
         filters=filters,
         countries=countries,
         chapters=chapters,

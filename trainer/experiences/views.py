@@ -36,7 +36,10 @@ from trainer.experiences.forms import (
 from trainer.experiences.models import Experience
 from trainer.experiences.services import ExperienceFilters, Reader
 from trainer.extensions import db
+from trainer.pagination import paginate, requested_page
 from trainer.permissions import can_teach_course, course_role, is_coordinator, require_course_view
+
+FEED_PER_PAGE = 20  # posts are cards with a byline and tags: 20 make a page of a feed
 
 bp = Blueprint("experiences", __name__, url_prefix="/courses/<int:course_id>/experiences", template_folder="templates")
 
@@ -85,15 +88,18 @@ def _filters(ctx: Context) -> ExperienceFilters:
 def index(course_id: int):
     ctx = _context(course_id)
     filters = _filters(ctx)
-    items = services.list_experiences(ctx.course.id, ctx.reader, filters)
+    # Highlighted posts come first in the list, so they open its first page (and go on to the next
+    # only if there are more of them than a page holds).
+    page = paginate(services.list_experiences(ctx.course.id, ctx.reader, filters), requested_page(), FEED_PER_PAGE)
     locale = str(get_locale() or "en")
     countries = sorted(services.list_countries(ctx.course.id, ctx.reader), key=lambda code: country_name(code, locale))
     return render_template(
         "experiences/index.html",
         ctx=ctx,
         course=ctx.course,
-        pinned=[item for item in items if item.experience.highlighted],
-        others=[item for item in items if not item.experience.highlighted],
+        page=page,
+        pinned=[item for item in page.items if item.experience.highlighted],
+        others=[item for item in page.items if not item.experience.highlighted],
         filters=filters,
         countries=countries,
         chapters=_chapters(ctx.module),

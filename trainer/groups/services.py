@@ -1,6 +1,7 @@
 """Breakout groups and their members. Services flush; the caller commits."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -25,14 +26,7 @@ class GroupView:
 
 def list_groups(course_id: int) -> tuple[list[GroupView], list[tuple[User, Organisation | None]]]:
     """The course's groups with their members, and the participants in no group: two queries."""
-    groups = {
-        g.id: GroupView(g)
-        for g in db.session.scalars(
-            select(BreakoutGroup)
-            .where(BreakoutGroup.course_id == course_id)
-            .order_by(BreakoutGroup.position, BreakoutGroup.id)
-        )
-    }
+    groups = {g.id: GroupView(g) for g in _list(course_id)}
     ungrouped = []
     rows = db.session.execute(
         select(User, Organisation, GroupMember.group_id)
@@ -48,6 +42,129 @@ def list_groups(course_id: int) -> tuple[list[GroupView], list[tuple[User, Organ
         view.members.sort(key=lambda member: name_key(member[0].name))
     ungrouped.sort(key=lambda member: name_key(member[0].name))
     return list(groups.values()), ungrouped
+
+
+NO_GROUP = "none"  # the groups page's filter for the people in no group
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant as the groups page lists them: plain values, read in one light statement."""
+
+    id: int
+    name: str
+    country: str | None
+    timezone: str | None
+    organisation: str | None
+    group_id: int | None  # None: in no group
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A group and its make-up, counted over all its members."""
+
+    group: BreakoutGroup
+    size: int
+    countries: int
+    organisations: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the trainer's groups page shows: every group with its counts, and the people the filter
+    keeps, in group order (then by name), the people in no group last."""
+
+    groups: list[GroupSummary]
+    participants: int  # everyone, whatever the filter
+    ungrouped: int
+    people: list[Person]
+    shown: BreakoutGroup | None  # the group the list is filtered to, if any
+    only: int | str | None  # the filter in effect: shown's id, NO_GROUP, or None for everyone
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return {summary.group.id: summary.group.name for summary in self.groups}
+
+
+def _people(course_id: int, group_id: int | None = None) -> list[Person]:
+    query = (
+        select(User.id, User.name, User.country, User.timezone, Organisation.name, GroupMember.group_id)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(GroupMember, (GroupMember.user_id == User.id) & (GroupMember.course_id == course_id))
+        .where(Enrolment.course_id == course_id, Enrolment.role == EnrolmentRole.PARTICIPANT)
+    )
+    if group_id is not None:
+        query = query.where(GroupMember.group_id == group_id)
+    return [Person(*row) for row in db.session.execute(query)]
+
+
+def _list(course_id: int) -> list[BreakoutGroup]:
+    return list(
+        db.session.scalars(
+            select(BreakoutGroup)
+            .where(BreakoutGroup.course_id == course_id)
+            .order_by(BreakoutGroup.position, BreakoutGroup.id)
+        )
+    )
+
+
+def overview(course_id: int, only: int | str | None = None) -> Overview:
+    """Groups and people for the trainer's page, in two statements whatever the course's size.
+
+    `only` keeps the members of one group (its id) or the people in no group (`NO_GROUP`); anything
+    else (None, an id of no group of this course) keeps everyone. Counts are over everyone.
+    """
+    groups = _list(course_id)
+    order = {group.id: number for number, group in enumerate(groups)}
+    people = _people(course_id)
+    # Ordered by id first so that equal names keep one order from page to page.
+    people.sort(key=lambda person: person.id)
+    people.sort(key=lambda person: (order.get(person.group_id, len(order)), name_key(person.name)))
+    members: dict[int, list[Person]] = {group.id: [] for group in groups}
+    for person in people:
+        if person.group_id in members:
+            members[person.group_id].append(person)
+    summaries = [
+        GroupSummary(
+            group,
+            len(members[group.id]),
+            len({p.country for p in members[group.id] if p.country}),
+            len({p.organisation for p in members[group.id] if p.organisation}),
+        )
+        for group in groups
+    ]
+    ungrouped = [person for person in people if person.group_id not in members]
+    shown = next((group for group in groups if group.id == only), None)
+    if shown is not None:
+        kept, only = members[shown.id], shown.id
+    elif only == NO_GROUP:
+        kept = ungrouped
+    else:
+        kept, only = people, None
+    return Overview(summaries, len(people), len(ungrouped), kept, shown, only)
+
+
+def group_people(course_id: int, group_id: int) -> list[Person]:
+    """One group's members by name (what a participant sees of their group)."""
+    people = _people(course_id, group_id)
+    people.sort(key=lambda person: (name_key(person.name), person.id))
+    return people
+
+
+def participant_ids(course_id: int, user_ids: list[int]) -> set[int]:
+    """Those of `user_ids` who take part in the course (trainers and outsiders are left out)."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Enrolment.user_id).where(
+                Enrolment.course_id == course_id,
+                Enrolment.role == EnrolmentRole.PARTICIPANT,
+                Enrolment.user_id.in_(user_ids),
+            )
+        )
+    )
 
 
 def get_group(course_id: int, group_id: int) -> BreakoutGroup | None:
@@ -116,12 +233,23 @@ def auto_form(course: Course, *, groups: int | None = None, size: int | None = N
 
 def move(course: Course, user_id: int, group_id: int | None) -> None:
     """Put a participant in a group (or in none)."""
-    db.session.execute(delete(GroupMember).where(GroupMember.course_id == course.id, GroupMember.user_id == user_id))
+    move_people(course, [user_id], group_id)
+
+
+def move_people(course: Course, user_ids: list[int], group_id: int | None) -> BreakoutGroup | None:
+    """Put these participants in a group (or in none) and return it; the caller checked that they take part.
+
+    :raise GroupError: when the group is not one of the course's (nobody is moved).
+    """
+    group = get_group(course.id, group_id) if group_id is not None else None
+    if group_id is not None and group is None:
+        raise GroupError(_("That group does not exist in this course."))
+    user_ids = list(dict.fromkeys(user_ids))
+    db.session.execute(delete(GroupMember).where(GroupMember.course_id == course.id, GroupMember.user_id.in_(user_ids)))
     if group_id is not None:
-        if get_group(course.id, group_id) is None:
-            raise GroupError(_("That group does not exist in this course."))
-        db.session.add(GroupMember(course_id=course.id, group_id=group_id, user_id=user_id))
+        db.session.add_all(GroupMember(course_id=course.id, group_id=group_id, user_id=uid) for uid in user_ids)
     db.session.flush()
+    return group
 
 
 def rename(group: BreakoutGroup, name: str) -> None:

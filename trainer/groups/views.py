@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -24,6 +25,7 @@ from trainer.groups.forms import (
     SubmissionForm,
 )
 from trainer.groups.models import Attachment, Submission
+from trainer.pagination import paginate, requested_page
 from trainer.permissions import can_teach_course, require_course_teaching, require_course_view
 from trainer.schedule.services import list_sessions
 from trainer.timezones import LocalTimeError, local_to_utc
@@ -37,29 +39,55 @@ def _course(course_id: int, teach: bool = False) -> Course:
     return course
 
 
+def _shown(value: str | None) -> int | str | None:
+    """The group filter of the query string or a form: a group's id, NO_GROUP, or None (everyone)."""
+    if value == services.NO_GROUP:
+        return value
+    try:
+        return to_id(value or "")
+    except ValueError:
+        return None
+
+
+def _back(course_id: int, shown: int | str | None, page: int | None = None, anchor: str = "people") -> str:
+    """The groups page with this filter and page, where a form on it came from."""
+    args = {"group": shown} if shown is not None else {}
+    if page and page > 1:
+        args["page"] = page
+    return url_for("groups.index", course_id=course_id, **args, _anchor=anchor)
+
+
 @bp.get("/")
 @login_required
 def index(course_id: int):
     course = _course(course_id)
     teaching = can_teach_course(current_user, course)
-    views, ungrouped = services.list_groups(course.id)
     mine = services.group_of(course.id, current_user.id)
+    exercises = work.list_exercises(course.id)
+    common = {
+        "course": course,
+        "module": get_registry().module(course.module_slug),
+        "teaching": teaching,
+        "mine": mine,
+        "exercises": exercises,
+        "submissions": work.submissions_by_exercise(course.id),
+        "now": utcnow(),
+    }
     if not teaching:
-        views = [view for view in views if mine and view.group.id == mine.id]
-    module = get_registry().module(course.module_slug)
+        # A participant sees their own group only: a page as small as one group, whatever the course.
+        members = services.group_people(course.id, mine.id) if mine else []
+        return render_template("groups/index.html", **common, members=members)
+    overview = services.overview(course.id, _shown(request.args.get("group")))
+    groups = [summary.group for summary in overview.groups]
     return render_template(
         "groups/index.html",
-        course=course,
-        module=module,
-        groups=views,
-        ungrouped=ungrouped,
-        teaching=teaching,
-        mine=mine,
-        exercises=work.list_exercises(course.id),
-        submissions=work.submissions_by_exercise(course.id),
-        now=utcnow(),
+        **common,
+        overview=overview,
+        page=paginate(overview.people, requested_page()),
+        progress=work.progress_by_exercise(exercises, groups, common["submissions"]),
         auto_form=AutoForm(),
         name_form=NameForm(),
+        rename_form=NameForm(formdata=None, name=overview.shown.name) if overview.shown else None,
         confirm=ConfirmForm(),
     )
 
@@ -105,27 +133,47 @@ def rename(course_id: int, group_id: int):
     if form.validate_on_submit():
         services.rename(group, form.name.data)
         db.session.commit()
-    return redirect(url_for("groups.index", course_id=course.id))
+    else:
+        flash(_("Give the group a name."), "error")
+    return redirect(_back(course.id, group.id))
 
 
 @bp.post("/move")
 @login_required
 def move(course_id: int):
+    """Move the people ticked on one page of the list into a group (or into none), then go back there."""
     course = _course(course_id, teach=True)
-    if ConfirmForm().validate_on_submit():
-        user_id = request.form.get("user_id", type=to_id)
-        group_id = request.form.get("group_id", type=to_id) or None
-        views, ungrouped = services.list_groups(course.id)
-        enrolled = {u.id for view in views for u, _o in view.members} | {u.id for u, _o in ungrouped}
-        if user_id not in enrolled:
-            abort(404)
-        try:
-            services.move(course, user_id, group_id)
-        except services.GroupError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-    return redirect(url_for("groups.index", course_id=course.id) + "#groups")
+    back = _back(course.id, _shown(request.form.get("group")), request.form.get("page", type=to_id))
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    user_ids = request.form.getlist("user_id", type=to_id)
+    target = request.form.get("group_id", "")
+    if not user_ids:
+        flash(_("Tick the people to move first."), "error")
+        return redirect(back)
+    if not target:
+        flash(_("Choose the group to move them to."), "error")
+        return redirect(back)
+    if services.participant_ids(course.id, user_ids) != set(user_ids):
+        abort(404)
+    try:
+        group = services.move_people(course, user_ids, None if target == services.NO_GROUP else to_id(target))
+    except ValueError:  # not a number, or services.GroupError: no group of this course
+        flash(_("That group does not exist in this course."), "error")
+        return redirect(back)
+    db.session.commit()
+    moved = len(set(user_ids))
+    if group is None:
+        flash(ngettext("%(num)d person is in no group now.", "%(num)d people are in no group now.", moved), "success")
+    else:
+        # ngettext at request time, not lazily: the message holds the group's name, which a trainer typed.
+        flash(
+            ngettext(
+                "%(num)d person moved to %(group)s.", "%(num)d people moved to %(group)s.", moved, group=group.name
+            ),
+            "success",
+        )
+    return redirect(back)
 
 
 @bp.get("/zoom.csv")

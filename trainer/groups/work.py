@@ -116,6 +116,36 @@ def submissions_by_exercise(course_id: int) -> dict[tuple[int, int], Submission]
     return {(s.group_exercise_id, s.group_id): s for s in rows}
 
 
+@dataclass(frozen=True)
+class ExerciseProgress:
+    """Where the groups stand on one exercise, counted over every group of the course."""
+
+    handed_in: int  # groups that saved at least one version
+    reviewed: int
+    waiting: list[BreakoutGroup]  # handed in, no feedback yet: the trainer's links to review
+
+
+def progress_by_exercise(
+    exercises: list[GroupExercise],
+    groups: list[BreakoutGroup],
+    submissions: dict[tuple[int, int], Submission],
+) -> dict[int, ExerciseProgress]:
+    """`submissions_by_exercise` summed up per exercise, for the groups page (no query)."""
+    progress = {}
+    for exercise in exercises:
+        handed_in = [
+            (group, sub)
+            for group in groups
+            if (sub := submissions.get((exercise.id, group.id))) is not None and sub.version
+        ]
+        progress[exercise.id] = ExerciseProgress(
+            handed_in=len(handed_in),
+            reviewed=sum(1 for _group, sub in handed_in if sub.reviewed_at),
+            waiting=[group for group, sub in handed_in if not sub.reviewed_at],
+        )
+    return progress
+
+
 def get_submission(exercise: GroupExercise, group: BreakoutGroup) -> Submission:
     """The group's submission, created empty on first use (flush only)."""
     submission = db.session.scalar(
