@@ -1,10 +1,11 @@
 """The register of a large course, page by page: which people a page shows, what saving a page
 changes (its people only), errors on a page, the breakout-group filter, the counts over everyone,
-queries and weight."""
+queries and weight; and the Zoom report's preview, which must stay light at 300 participants."""
 
 import random
 import re
 from datetime import date, time
+from io import BytesIO
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -291,7 +292,7 @@ def _report(session, zone: str, people: list[tuple[str, str]], unknown: int = 40
     return "\n".join(lines).encode()
 
 
-def test_the_register_stays_light_at_330_participants(client, demo_with_300):
+def test_the_register_and_the_zoom_preview_stay_light_at_330_participants(client, demo_with_300):
     world = demo_with_300
     assert login(client, demo.TRAINERS[0][1], demo.DEMO_PASSWORD).status_code == 302
     for query in ("", "?page=4", "?page=7"):
@@ -303,3 +304,108 @@ def test_the_register_stays_light_at_330_participants(client, demo_with_300):
     [(uid, name)] = [row for row in ROW.findall(last) if row[1] == "Focal Point Number 299 Longer Name"]
     assert last.count(name) == 1 and last.count(f'aria-labelledby="p{uid} h-') == 2
     assert not page_problems(last, "en")
+    upload = client.post(
+        _url(world, "/zoom"),
+        data={"file": (BytesIO(world["report"]), "report.csv"), "threshold": "10"},
+        content_type="multipart/form-data",
+    )
+    preview = client.get(upload.location).get_data(as_text=True)
+    assert preview.count('list="people"') == 40 and preview.count("<datalist") == 1
+    weight, html, _elsewhere = weigh(client, upload.location)
+    assert html < 80_000 and weight < 100_000, (weight, html)  # a <select> of everyone per row: 850 KB
+
+
+# -- the Zoom report's preview -------------------------------------------------------------------
+
+
+@pytest.fixture
+def zoom_world(app):
+    with app.app_context():
+        world = _course(70)
+        session = db.session.get(LiveSession, world["session"])
+        people = [(f"Person {n:03d}", f"person.{n:03d}@c{world['course']}.example.org") for n in range(60)]  # 60 of 70
+        people += [("Person 065 phone", "")]  # no e-mail, and a name nobody has
+        world["report"] = _report(session, "Asia/Jakarta", people, unknown=2)
+        return world
+
+
+def _upload(client, world) -> str:
+    response = client.post(
+        _url(world, "/zoom"),
+        data={"file": (BytesIO(world["report"]), "report.csv"), "threshold": "150"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    return response.location
+
+
+def _unmatched(html: str) -> dict[str, str]:
+    """{name in Zoom: its field} for the rows nobody matched."""
+    return dict(UNMATCHED.findall(html))
+
+
+def test_the_preview_shows_the_matched_in_pages_and_recording_applies_every_page(app, client, login_as, zoom_world):
+    login_as(zoom_world["trainer"])
+    url = _upload(client, zoom_world)
+    first = client.get(url).get_data(as_text=True)
+    assert "70 participants will be recorded: Present 60 · Partly present 0 · Absent 10" in first
+    assert "3 rows of the report not matched" in first and "1–50 of 60" in first
+    assert MATCHED.findall(first) == [f"Person {n:03d}" for n in range(50)]
+    second_url = re.search(r'<a rel="next" href="([^"#]+)#matched"', first).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(second_url).query) == {"threshold": ["150"], "page": ["2"]}
+    second = client.get(second_url).get_data(as_text=True)
+    assert MATCHED.findall(second) == [f"Person {n:03d}" for n in range(50, 60)] and "51–60 of 60" in second
+    assert not page_problems(second, "en")
+    action = re.search(r'<form method="post" action="([^"]+/zoom/[^"]+)"', second).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(action).query) == {"threshold": ["150"], "page": ["2"]}
+    assert client.post(action, data={"threshold": "150"}).status_code == 302
+    records = _records(app, zoom_world["session"])
+    assert len(records) == 70 and sum(row[0] == "present" for row in records.values()) == 60
+
+
+def test_rows_nobody_matched_are_chosen_by_email_or_name(app, client, login_as, zoom_world):
+    login_as(zoom_world["trainer"])
+    url = _upload(client, zoom_world)
+    html = client.get(url).get_data(as_text=True)
+    by_name = _unmatched(html)
+    assert set(by_name) == {"Person 065 phone", "iPhone 0", "iPhone 1"}
+    assert html.count('<option value="person.') == 70  # everyone, once
+    response = client.post(
+        url,
+        data={
+            "threshold": "150",
+            by_name["Person 065 phone"]: f"PERSON.065@c{zoom_world['course']}.example.org ",
+            by_name["iPhone 0"]: "person 066",
+        },
+    )
+    assert response.status_code == 302
+    records = _records(app, zoom_world["session"])
+    ids = zoom_world["ids"]
+    assert records[ids[65]][:3] == ("present", 180, "zoom") and records[ids[66]][:3] == ("present", 180, "zoom")
+    assert records[ids[67]][0] == "absent"
+
+
+def test_a_choice_naming_nobody_is_explained_beside_it_and_nothing_is_recorded(app, client, login_as, zoom_world):
+    with app.app_context():
+        course = db.session.get(Course, zoom_world["course"])
+        make_participant(course, name="Person 066", email="the.other.066@example.org")  # a second "Person 066"
+        db.session.commit()
+    login_as(zoom_world["trainer"])
+    url = _upload(client, zoom_world)
+    html = client.get(url).get_data(as_text=True)
+    phone, iphone = _unmatched(html)["Person 065 phone"], _unmatched(html)["iPhone 0"]
+    response = client.post(url, data={"threshold": "150", phone: "Nobody Atall", iphone: "Person 066"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    page = assert_summary_links_to_fields(
+        html,
+        {
+            phone: "No participant has the name or email Nobody Atall.",
+            iphone: "Two participants or more are called Person 066: choose by email.",
+        },
+    )
+    assert page.by_id(phone).attrs["value"] == "Nobody Atall" and page.by_id(iphone).attrs["value"] == "Person 066"
+    assert not page_problems(html, "en")
+    assert _records(app, zoom_world["session"]) == {}
+    escaped = client.post(url, data={"threshold": "150", phone: "<script>alert(1)</script>"})
+    assert "<script>alert(1)" not in escaped.get_data(as_text=True)

@@ -135,6 +135,36 @@ class ZoomPreview:
             return AttendanceStatus.ABSENT
         return AttendanceStatus.PRESENT if minutes >= self.threshold else AttendanceStatus.PARTIAL
 
+    def outcome(self) -> dict[AttendanceStatus, int]:
+        """What confirming records for everyone enrolled, before any row is matched by hand."""
+        counts = Counter(self.status(match.minutes) for match in self.proposal.matched)
+        counts[AttendanceStatus.ABSENT] += len(self.people) - len(self.proposal.matched)
+        return {
+            status: counts[status]
+            for status in (AttendanceStatus.PRESENT, AttendanceStatus.PARTIAL, AttendanceStatus.ABSENT)
+        }
+
+
+def match_by_hand(preview: ZoomPreview, typed: dict[int, str]) -> tuple[dict[int, int], dict[int, str]]:
+    """The trainer's choices for rows nobody matched ({row index: what they typed: an e-mail from the
+    page's list, or a whole name}) as {row index: user id}, and the rows whose text names nobody or
+    several participants ({row index: "nobody" | "several"}). Empty text: not a participant."""
+    by_email: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for uid, user in preview.people.items():
+        by_email.setdefault(user.email.strip().lower(), []).append(uid)
+        by_name.setdefault(zoom.normalise_name(user.name), []).append(uid)
+    chosen, problems = {}, {}
+    for index, text in typed.items():
+        if not text.strip():
+            continue
+        found = by_email.get(text.strip().lower()) or by_name.get(zoom.normalise_name(text), [])
+        if len(found) == 1:
+            chosen[index] = found[0]
+        else:
+            problems[index] = "several" if found else "nobody"
+    return chosen, problems
+
 
 def preview_zoom(course: Course, session: LiveSession, data: bytes, threshold: int) -> ZoomPreview:
     """Match a Zoom report to the course's participants. Raises zoom.ZoomReportError for a bad file."""

@@ -174,24 +174,39 @@ def zoom_preview(course_id: int, session_id: int, token: str):
         flash(_("This file cannot be read as a Zoom participant report: %(error)s", error=str(error)), "error")
         return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
     form = RegisterForm()
+    typed = {
+        row: value
+        for key, value in request.form.items()
+        if key.startswith("match-") and (row := id_or_none(key.removeprefix("match-"))) is not None
+        if row < len(preview.proposal.unmatched)
+    }
+    errors: dict[int, str] = {}
     if form.validate_on_submit():
-        manual = {
-            row: person
-            for k, v in request.form.items()
-            if k.startswith("match-") and (row := id_or_none(k.removeprefix("match-"))) is not None
-            if (person := id_or_none(v)) is not None
+        manual, problems = attendance.match_by_hand(preview, typed)
+        errors = {
+            index: (
+                _("Two participants or more are called %(name)s: choose by email.", name=typed[index].strip())
+                if problem == "several"
+                else _("No participant has the name or email %(name)s.", name=typed[index].strip())
+            )
+            for index, problem in problems.items()
         }
-        present = attendance.apply_zoom(session, preview, manual, by=current_user.id)
-        db.session.delete(pending)
-        db.session.commit()
-        flash(_("Attendance recorded from Zoom: %(n)d present.", n=present), "success")
-        return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
+        if not errors:
+            present = attendance.apply_zoom(session, preview, manual, by=current_user.id)
+            db.session.delete(pending)
+            db.session.commit()
+            flash(_("Attendance recorded from Zoom: %(n)d present.", n=present), "success")
+            return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
     return render_template(
         "progress/zoom_preview.html",
         course=course,
         session=session,
         preview=preview,
+        matched=paginate(preview.proposal.matched, requested_page()),
+        outcome=preview.outcome(),
+        typed=typed,
+        errors=errors,
         form=form,
         token=token,
         threshold=threshold,
-    )
+    ), (422 if form.is_submitted() else 200)
