@@ -72,11 +72,16 @@ def test_a_submission_from_an_unknown_version_is_a_conflict(site: Site, base_ver
     assert "Our answer" in page_of(response)
 
 
-def test_zoom_choices_that_are_not_ids_are_ignored(site: Site):
+def test_zoom_choices_for_rows_that_are_not_ids_are_ignored_and_choices_naming_nobody_explained(site: Site):
     values = site.values("site_coordinator")
     url = "/courses/{course}/attendance/{session}/zoom/{zoom_token}".format(**values)
-    response = site.client("site_coordinator").post(url, data={"match-²": "1", "match-0": "①", "match-1": HUGE})
-    assert response.status_code == 302
+    client = site.client("site_coordinator")
+    response = client.post(url, data={"match-²": "1", f"match-{HUGE}": "1", "match-0": "①", "match-1": HUGE})
+    assert response.status_code == 422  # the preview again: a choice is a typed name or email
+    assert "No participant has the name or email ①" in page_of(response)
+    with site.app.app_context():
+        assert not db.session.scalars(select(Attendance).where(Attendance.session_id == values["session"])).all()
+    assert client.post(url, data={"match-²": "1", f"match-{HUGE}": "1"}).status_code == 302
     with site.app.app_context():
         assert db.session.scalars(select(Attendance).where(Attendance.session_id == values["session"])).all()
 

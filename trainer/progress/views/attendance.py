@@ -13,10 +13,12 @@ from wtforms.validators import NumberRange, Optional
 
 from trainer.courses.models import PendingImport
 from trainer.courses.services import get_course
-from trainer.dbtypes import id_or_none
+from trainer.dbtypes import id_or_none, to_id
 from trainer.extensions import db
+from trainer.pagination import page_url, paginate, requested_page
 from trainer.permissions import require_course_teaching
 from trainer.progress import attendance
+from trainer.progress.groups_view import group_members, list_groups
 from trainer.progress.models import AttendanceStatus
 from trainer.progress.zoom import ZoomReportError
 from trainer.schedule.services import get_session
@@ -40,28 +42,58 @@ def _course_and_session(course_id: int, session_id: int):
     return course, session
 
 
+def _chosen_group(groups):
+    """The breakout group asked for in the query string, if it is one of this course's."""
+    group_id = request.args.get("group", type=to_id)
+    return next((group for group in groups if group.id == group_id), None)
+
+
 @login_required
 def register(course_id: int, session_id: int):
+    """One page of the register (50 people, or one breakout group's); saving it writes only the
+    people whose controls were on it, then comes back to the same page and filter."""
     course, session = _course_and_session(course_id, session_id)
-    people = attendance.participants(course.id)
+    everyone = attendance.register_people(course.id)
+    groups = list_groups(course.id)
+    group = _chosen_group(groups)
+    if group is not None:
+        members = set(group_members(course.id, group.id))
+        shown = [person for person in everyone if person.id in members]
+    else:
+        shown = everyone
+    page = paginate(shown, requested_page())
     form = RegisterForm()
+    errors: dict[str, str] = {}
     if form.validate_on_submit():
-        errors = _save_register(session, people)
+        entries, errors = _read_register(everyone)
         if not errors:
+            attendance.save_register(session, entries, by=current_user.id)
             db.session.commit()
             flash(_("The register of %(session)s is saved.", session=session.title), "success")
-            return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
-        db.session.rollback()
-        for error in errors:
-            flash(error, "error")
-    rows = attendance.register(session)
+            number = page.number + 1 if request.form.get("then") == "next" and page.has_next else page.number
+            return redirect(page_url(number))
+    rows = attendance.register(session, [person.id for person in page.items])
+    values = {}
+    for person in page.items:
+        row = rows.get(person.id)
+        stored = (row.status.value, "" if row.minutes is None else str(row.minutes)) if row else ("", "")
+        if form.is_submitted() and f"status-{person.id}" in request.form:
+            values[person.id] = (request.form[f"status-{person.id}"], request.form.get(f"minutes-{person.id}", ""))
+        else:
+            values[person.id] = stored
     status = 422 if form.is_submitted() else 200
     return render_template(
         "progress/register.html",
         course=course,
         session=session,
-        people=people,
+        page=page,
         rows=rows,
+        values=values,
+        errors=errors,
+        counts=attendance.register_counts(session, len(everyone)),
+        participants=len(everyone),
+        groups=groups,
+        group=group,
         form=form,
         statuses=list(AttendanceStatus),
         zoom_form=ZoomForm(),
@@ -69,27 +101,24 @@ def register(course_id: int, session_id: int):
     ), status
 
 
-def _save_register(session, people) -> list[str]:
-    errors = []
-    for person in people:
+def _read_register(everyone) -> tuple[dict[int, tuple[AttendanceStatus, int | None]], dict[str, str]]:
+    """The statuses and minutes of the people whose controls were posted (the rows of the page the
+    trainer saw, whatever the page holds now), and a message per field in error, in register order.
+    A person left without a status is left as they are."""
+    entries, errors = {}, {}
+    for person in everyone:
         status = request.form.get(f"status-{person.id}", "")
         if not status:
             continue
         minutes_text = request.form.get(f"minutes-{person.id}", "").strip()
         if status not in {s.value for s in AttendanceStatus}:
-            errors.append(_("%(name)s: choose a status from the list.", name=person.name))
+            errors[f"status-{person.id}"] = _("%(name)s: choose a status from the list.", name=person.name)
             continue
         if minutes_text and (not (minutes_text.isascii() and minutes_text.isdigit()) or int(minutes_text) > 1440):
-            errors.append(_("%(name)s: minutes must be a whole number up to 1440.", name=person.name))
+            errors[f"minutes-{person.id}"] = _("%(name)s: minutes must be a whole number up to 1440.", name=person.name)
             continue
-        attendance.record(
-            session,
-            person.id,
-            AttendanceStatus(status),
-            int(minutes_text) if minutes_text else None,
-            by=current_user.id,
-        )
-    return errors
+        entries[person.id] = (AttendanceStatus(status), int(minutes_text) if minutes_text else None)
+    return entries, errors
 
 
 @login_required
@@ -145,24 +174,39 @@ def zoom_preview(course_id: int, session_id: int, token: str):
         flash(_("This file cannot be read as a Zoom participant report: %(error)s", error=str(error)), "error")
         return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
     form = RegisterForm()
+    typed = {
+        row: value
+        for key, value in request.form.items()
+        if key.startswith("match-") and (row := id_or_none(key.removeprefix("match-"))) is not None
+        if row < len(preview.proposal.unmatched)
+    }
+    errors: dict[int, str] = {}
     if form.validate_on_submit():
-        manual = {
-            row: person
-            for k, v in request.form.items()
-            if k.startswith("match-") and (row := id_or_none(k.removeprefix("match-"))) is not None
-            if (person := id_or_none(v)) is not None
+        manual, problems = attendance.match_by_hand(preview, typed)
+        errors = {
+            index: (
+                _("Two participants or more are called %(name)s: choose by email.", name=typed[index].strip())
+                if problem == "several"
+                else _("No participant has the name or email %(name)s.", name=typed[index].strip())
+            )
+            for index, problem in problems.items()
         }
-        present = attendance.apply_zoom(session, preview, manual, by=current_user.id)
-        db.session.delete(pending)
-        db.session.commit()
-        flash(_("Attendance recorded from Zoom: %(n)d present.", n=present), "success")
-        return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
+        if not errors:
+            present = attendance.apply_zoom(session, preview, manual, by=current_user.id)
+            db.session.delete(pending)
+            db.session.commit()
+            flash(_("Attendance recorded from Zoom: %(n)d present.", n=present), "success")
+            return redirect(url_for("progress.register", course_id=course.id, session_id=session.id))
     return render_template(
         "progress/zoom_preview.html",
         course=course,
         session=session,
         preview=preview,
+        matched=paginate(preview.proposal.matched, requested_page()),
+        outcome=preview.outcome(),
+        typed=typed,
+        errors=errors,
         form=form,
         token=token,
         threshold=threshold,
-    )
+    ), (422 if form.is_submitted() else 200)
