@@ -95,6 +95,28 @@ def test_zoom_report_is_previewed_then_recorded(app, client, login_as, setup):
     assert rows[setup["nobody"]].status.value == "absent"
 
 
+def test_the_register_says_where_each_record_came_from_in_the_readers_language(app, client, login_as, setup):
+    from trainer.accounts.models import User
+    from trainer.progress import attendance
+    from trainer.progress.models import AttendanceStatus
+    from trainer.schedule.models import LiveSession
+
+    with app.app_context():
+        session = db.session.get(LiveSession, setup["session"])
+        attendance.record(session, setup["dewi"], AttendanceStatus.PRESENT, 180, by=None, source="zoom")
+        attendance.record(session, setup["arjun"], AttendanceStatus.LATE, 90, by=None)
+        db.session.commit()
+    login_as(setup["trainer"])
+    page = client.get(_url(setup)).get_data(as_text=True)
+    assert "<td>Zoom report</td>" in page and "<td>by hand</td>" in page
+    with app.app_context():
+        db.session.scalar(select(User).where(User.email == setup["trainer"])).locale = "id"
+        db.session.commit()
+    page = client.get(_url(setup)).get_data(as_text=True)
+    assert "<td>Laporan Zoom</td>" in page and "<td>secara manual</td>" in page
+    assert "<td>zoom</td>" not in page and "<td>manual</td>" not in page
+
+
 def test_a_broken_zoom_file_is_explained(client, login_as, setup):
     login_as(setup["trainer"])
     upload = client.post(

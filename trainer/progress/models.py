@@ -74,6 +74,8 @@ _ATTENDANCE_LABELS = {
     AttendanceStatus.ABSENT: _l("Absent"),
 }
 
+_SOURCE_LABELS = {"manual": _l("by hand"), "zoom": _l("Zoom report")}
+
 
 class Attendance(db.Model):
     """One person's attendance at one live session: a register per session, not per course."""
@@ -89,6 +91,11 @@ class Attendance(db.Model):
     source: Mapped[str] = mapped_column(String(20), default="manual")  # manual | zoom
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def source_label(self) -> str:
+        """Where the record came from, in the reader's language: typed by hand or a Zoom report."""
+        return str(_SOURCE_LABELS.get(self.source, self.source))
 
 
 class CompletionRule(db.Model):
