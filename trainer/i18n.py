@@ -37,7 +37,26 @@ def select_locale() -> str | None:
         return current_user.locale
     if request.cookies.get(LANGUAGE_COOKIE) in languages:  # a visitor's choice in the header
         return request.cookies[LANGUAGE_COOKIE]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if browser := request.accept_languages.best_match(languages):
+        return browser
+    if current_user.is_authenticated:
+        from trainer.permissions import courses_language  # permissions imports the course models
+
+        if (language := courses_language(current_user)) in languages:
+            return language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def mail_language(user, course_language: str | None = None) -> str:
+    """The language to write to someone in: the one they chose, else their course's, else the site's.
+
+    Mail has no browser to ask: for someone registered into a course run in Bahasa Indonesia, who has
+    not chosen yet, the course's language is the best guess."""
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (user.locale, course_language):
+        if candidate in languages:
+            return candidate
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str | None:

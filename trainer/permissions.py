@@ -73,21 +73,34 @@ def can_teach_course(user, course: Course) -> bool:
     return is_coordinator(user) or course_role(user, course.id) == EnrolmentRole.TRAINER
 
 
+def _enrolments(user) -> list[tuple[EnrolmentRole, str, str | None]]:
+    """(role, module slug, course language) of every course the user is enrolled in, the newest
+    course first; one query per request, shared by the header's roles and the reader's language."""
+    cached = g.get("reader_enrolments")
+    if cached is None or cached[0] != user.id:
+        rows = db.session.execute(
+            select(Enrolment.role, Course.module_slug, Course.language)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(Enrolment.user_id == user.id)
+            .order_by(Course.created_at.desc(), Course.id.desc())
+        )
+        cached = (user.id, [(role, module, language) for role, module, language in rows])
+        g.reader_enrolments = cached
+    return cached[1]
+
+
 def course_roles(user) -> frozenset[tuple[EnrolmentRole, str]]:
     """The (role, module slug) pairs of every course the user is enrolled in, once per request."""
     if not user.is_authenticated:
         return frozenset()
-    cached = g.get("course_roles")
-    if cached is None or cached[0] != user.id:
-        rows = db.session.execute(
-            select(Enrolment.role, Course.module_slug)
-            .join(Course, Course.id == Enrolment.course_id)
-            .where(Enrolment.user_id == user.id)
-            .distinct()
-        )
-        cached = (user.id, frozenset((role, module) for role, module in rows))
-        g.course_roles = cached
-    return cached[1]
+    return frozenset((role, module) for role, module, _language in _enrolments(user))
+
+
+def courses_language(user) -> str | None:
+    """The language of the newest of the user's courses that has one set, or None."""
+    if not user.is_authenticated:
+        return None
+    return next((language for _role, _module, language in _enrolments(user) if language), None)
 
 
 def can_see_trainer_notes(user, module_slug: str) -> bool:

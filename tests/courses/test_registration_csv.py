@@ -196,7 +196,7 @@ def test_defaults_for_the_optional_columns():
         position="",
         country="NP",
         timezone="Asia/Kathmandu",
-        language="en",
+        language="",  # not chosen: the course's language for their emails, their browser's for pages
         role="participant",
         focal_point=False,
     )

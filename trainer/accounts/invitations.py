@@ -13,6 +13,7 @@ from trainer.accounts.models import Invitation, User
 from trainer.accounts.services import set_password
 from trainer.dbtypes import utcnow
 from trainer.extensions import db
+from trainer.i18n import mail_language
 from trainer.links import absolute_url
 from trainer.mail.services import build_message, queue_mail
 
@@ -66,12 +67,17 @@ def accept_invitation(invitation: Invitation, password: str, timezone: str | Non
 
 
 def queue_invitation(
-    user: User, course_title: str | None, course_id: int | None, invited_by: str, first: bool = False
+    user: User,
+    course_title: str | None,
+    course_id: int | None,
+    invited_by: str,
+    first: bool = False,
+    course_language: str | None = None,
 ) -> None:
-    """Write the invitation email to the outbox, in the recipient's language."""
+    """Write the invitation email to the outbox, in the recipient's language (else the course's)."""
     token = create_invitation(user, first=first)
     link = absolute_url("accounts.accept_invitation", token=token)
-    with force_locale(user.locale or "en"):
+    with force_locale(mail_language(user, course_language)):
         subject = _("You are invited to %(site)s", site=current_app.config["SITE_NAME"])
         if course_title:
             subject = _("Your place in %(course)s", course=course_title)
@@ -93,10 +99,10 @@ def queue_invitation(
     )
 
 
-def queue_enrolment_notice(user: User, course_title: str, course_id: int) -> None:
+def queue_enrolment_notice(user: User, course_title: str, course_id: int, course_language: str | None = None) -> None:
     """Tell someone who already has an account that they were added to a course."""
     link = absolute_url("home.course", course_id=course_id)
-    with force_locale(user.locale or "en"):
+    with force_locale(mail_language(user, course_language)):
         subject = _("You are enrolled in %(course)s", course=course_title)
         context = {"user": user, "link": link, "course_title": course_title, "site": current_app.config["SITE_NAME"]}
         text = render_template("mail/enrolment.txt", **context)

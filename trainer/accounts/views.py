@@ -7,7 +7,8 @@ from trainer.accounts.forms import AcceptInvitationForm, LoginForm, LogoutForm, 
 from trainer.accounts.invitations import accept_invitation as accept
 from trainer.accounts.invitations import find_invitation
 from trainer.extensions import db, limiter
-from trainer.i18n import LANGUAGE_COOKIE
+from trainer.i18n import LANGUAGE_COOKIE, mail_language
+from trainer.permissions import courses_language
 from trainer.security import is_safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts", template_folder="templates")
@@ -89,7 +90,8 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("accounts/invitation_invalid.html"), 404
     user = services.get_user(invitation.user_id)
-    form = AcceptInvitationForm(timezone=user.timezone, locale=user.locale or "en")
+    # The language their invitation was written in: theirs, else their course's.
+    form = AcceptInvitationForm(timezone=user.timezone, locale=mail_language(user, courses_language(user)))
     if form.validate_on_submit():
         if current_user.is_authenticated:
             logout_user()

@@ -27,6 +27,8 @@ class CourseForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     timezone = TimeZoneField(_l("Course time zone"), validators=[DataRequired(_l("Choose the course's time zone."))])
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, s.label) for s in CourseStatus])
+    # Choices are the site's languages (views set them); "" for not set.
+    language = SelectField(_l("Language of the course"), validators=[Optional()])
     capacity = IntegerField(_l("Capacity (places)"), validators=[Optional(), NumberRange(min=1, max=100000)])
     contact_email = EmailField(
         _l("Contact email"),
@@ -83,7 +85,13 @@ class RegisterPersonForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose the country."))])
     timezone = TimeZoneField(_l("Time zone"), validators=[Optional()])
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("id", "Bahasa Indonesia")]
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("Not chosen (the course's, else their browser's)")),
+            SelectChoice("en", "English"),
+            SelectChoice("id", "Bahasa Indonesia"),
+        ],
+        default="",
     )
     role = SelectField(
         _l("Role in the course"),

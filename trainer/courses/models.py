@@ -64,6 +64,9 @@ class Course(db.Model):
     meeting_id: Mapped[str | None] = mapped_column(String(50))
     meeting_passcode: Mapped[str | None] = mapped_column(String(50))
     dial_in: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The language the course is run in: its people's emails and pages use it until they choose their
+    # own (pages: after their browser's). None: not set, the site's default.
+    language: Mapped[str | None] = mapped_column(String(16))
     # Focal points may apply on a public page; a coordinator approves each application.
     self_registration: Mapped[bool] = mapped_column(default=False, server_default="0")
     # A cascade course: run by a graduate of this earlier course.

@@ -70,7 +70,7 @@ def register(course: Course, registration: Registration, *, by: User) -> Outcome
             None,
             country=registration.country,
             timezone=registration.timezone,
-            locale=registration.language,
+            locale=registration.language or None,
             organisation_id=organisation.id if organisation else None,
             position=registration.position,
             is_focal_point=registration.focal_point,
@@ -80,9 +80,9 @@ def register(course: Course, registration: Registration, *, by: User) -> Outcome
     enrolled_before = _enrolled(course.id, user.id)
     enrol(course, user, EnrolmentRole(registration.role))
     if created:
-        queue_invitation(user, course.title, course.id, by.name, first=True)
+        queue_invitation(user, course.title, course.id, by.name, first=True, course_language=course.language)
     elif not enrolled_before:
-        queue_enrolment_notice(user, course.title, course.id)
+        queue_enrolment_notice(user, course.title, course.id, course.language)
     if not enrolled_before:
         enrolled.send(course, user=user)
     return Outcome(user, created, not enrolled_before)

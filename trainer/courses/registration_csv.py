@@ -92,7 +92,7 @@ class RowValues:
     position: str
     country: str  # ISO 3166-1 alpha-2
     timezone: str  # IANA name: given, or the country's most populous zone
-    language: str  # "en" or "id"
+    language: str  # "en", "id" or "" (not chosen)
     role: str  # "participant" or "trainer"
     focal_point: bool
 
@@ -493,7 +493,8 @@ def _language(value: str) -> tuple[str, list[str]]:
     # Tags such as en-GB or id_ID, as locale settings write them, count as their language.
     if re.fullmatch(r"[a-z]{2} [a-z]{2}", key):
         key = key[:2]
-    return _choice(key, _LANGUAGE_ALIASES, "en", "language", LANGUAGES, shown=value)
+    # Empty: not chosen; their emails use the course's language and their pages their browser's.
+    return _choice(key, _LANGUAGE_ALIASES, "", "language", LANGUAGES, shown=value)
 
 
 def _choice(

@@ -38,6 +38,7 @@ def invite(emails: list[str] | None = None) -> list[User]:
             course.title if course else None,
             course.id if course else None,
             current_app.config["SITE_NAME"],
+            course_language=course.language if course else None,
         )
     return people
 

@@ -74,6 +74,7 @@ def seed_demo() -> SeedReport:
         status=CourseStatus.RUNNING,
         contact_email=email,
     )
+    course.language = course.language or "en"  # the November 2021 course was run in English
     report.course = course
 
     for name, email, country, zone in data.TRAINERS:
@@ -224,7 +225,7 @@ def _seed_registration(report: SeedReport, course: Course) -> None:
     for email in data.NOT_JOINED:
         user = accounts.get_user_by_email(email)
         if not db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.user_id == user.id)):
-            queue_invitation(user, course.title, course.id, coordinator.name)
+            queue_invitation(user, course.title, course.id, coordinator.name, course_language=course.language)
     bouncing = accounts.get_user_by_email(data.BOUNCING)
     for row in db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == bouncing.id)):
         row.attempts, row.last_error = 3, "SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable"

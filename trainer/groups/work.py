@@ -30,6 +30,7 @@ from trainer.groups.models import (
     Submission,
     SubmissionVersion,
 )
+from trainer.i18n import mail_language
 from trainer.links import absolute_url
 from trainer.mail.services import build_message, queue_mail
 
@@ -273,7 +274,7 @@ def add_feedback(submission: Submission, text: str, by: User, course: Course, ex
         "groups.submission", course_id=course.id, exercise_id=submission.group_exercise_id, group_id=submission.group_id
     )
     for member in members:
-        with force_locale(member.locale or "en"):
+        with force_locale(mail_language(member, course.language)):
             subject = _("Feedback on your group's work: %(exercise)s", exercise=exercise_title)
             text_body = render_template(
                 "mail/feedback.txt",

@@ -11,7 +11,7 @@ from trainer.content.registry import get_registry
 from trainer.courses.models import Course
 from trainer.dbtypes import utcnow
 from trainer.extensions import db
-from trainer.i18n import date_in_zone, time_in_zone
+from trainer.i18n import date_in_zone, mail_language, time_in_zone
 from trainer.links import absolute_url
 from trainer.mail.services import already_queued, build_message, queue_mail
 from trainer.progress.attendance import participants
@@ -62,7 +62,7 @@ def _queue_nudge(course, session, user, chapters, states, key) -> None:
         )
         for chapter in chapters
     ]
-    with force_locale(user.locale or "en"):
+    with force_locale(mail_language(user, course.language)):
         subject = _("Before %(session)s: chapters to finish", session=session.title)
         text = render_template(
             "mail/nudge.txt",

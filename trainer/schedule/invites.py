@@ -18,7 +18,7 @@ from trainer.content.registry import get_registry
 from trainer.courses.models import Course, Enrolment
 from trainer.dbtypes import utcnow
 from trainer.extensions import db
-from trainer.i18n import date_in_zone, time_in_zone
+from trainer.i18n import date_in_zone, mail_language, time_in_zone
 from trainer.mail.services import Alternative, Attachment, already_queued, build_message, queue_mail
 from trainer.schedule import ical
 from trainer.schedule.calendars import calendar_session, host
@@ -61,7 +61,7 @@ def _queue_invitation(course: Course, session: LiveSession, user: User, method: 
         method=method,
     ).decode("utf-8")
     zone = user.timezone or course.timezone
-    with force_locale(user.locale or "en"):
+    with force_locale(mail_language(user, course.language)):
         if method == "CANCEL":
             subject = _("Cancelled: %(session)s, %(course)s", session=session.title, course=course.title)
         elif session.sequence:
@@ -146,7 +146,7 @@ def _queue_reminder(course: Course, session: LiveSession, user: User, key: str) 
     zone = user.timezone or course.timezone
     module = get_registry().module(course.module_slug)
     event = calendar_session(course, session, module)
-    with force_locale(user.locale or "en"):
+    with force_locale(mail_language(user, course.language)):
         subject = _(
             "Reminder: %(session)s starts %(date)s, %(time)s",
             session=session.title,

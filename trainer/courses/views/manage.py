@@ -1,6 +1,6 @@
 """Creating and editing courses (site coordinators)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -10,6 +10,7 @@ from trainer.courses import services
 from trainer.courses.forms import CourseForm
 from trainer.courses.models import CourseStatus, EnrolmentRole
 from trainer.extensions import db
+from trainer.i18n import language_names
 from trainer.permissions import coordinator_required
 
 FIELDS = (
@@ -30,6 +31,10 @@ FIELDS = (
 def _form(**kwargs) -> CourseForm:
     form = CourseForm(**kwargs)
     form.module_slug.choices = [SelectChoice(m.slug, m.title) for m in get_registry().modules().values()]
+    form.language.choices = [
+        SelectChoice("", _("Not set (each person's own language, else their browser's)")),
+        *(SelectChoice(code, name) for code, name in language_names(current_app.config["LANGUAGES"]).items()),
+    ]
     return form
 
 
@@ -38,6 +43,7 @@ def _save(course, form: CourseForm) -> None:
     values["description"] = values["description"] or ""
     values["dial_in"] = values["dial_in"] or ""
     values["status"] = CourseStatus(form.status.data)
+    values["language"] = form.language.data or None
     services.update_course(course, **values)
     services.set_trainers(course, [get_user_by_email(email) for email in form.trainer_emails()])
 
@@ -58,7 +64,7 @@ def new():
 def edit(course_id: int):
     course = services.get_course(course_id) or abort(404)
     trainers = "\n".join(user.email for user in services.list_members(course.id, EnrolmentRole.TRAINER))
-    form = _form(obj=course, trainers=trainers, status=course.status.value)
+    form = _form(obj=course, trainers=trainers, status=course.status.value, language=course.language or "")
     if form.validate_on_submit():
         _save(course, form)
         db.session.commit()

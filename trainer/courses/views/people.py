@@ -308,7 +308,7 @@ def resend(course_id: int, user_id: int):
         if user.joined_at is not None:
             flash(_("%(name)s has already joined.", name=user.name), "info")
         else:
-            queue_invitation(user, course.title, course.id, current_user.name)
+            queue_invitation(user, course.title, course.id, current_user.name, course_language=course.language)
             db.session.commit()
             flash(
                 _("A new invitation is on its way to %(email)s; earlier links no longer work.", email=user.email),
