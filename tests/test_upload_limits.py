@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_coordinator, make_course, make_participant, make_trainer
+from tests.groups.helpers import open_card_game
 from tests.schedule.helpers import make_session
-from trainer.content.registry import get_registry
 from trainer.courses.models import PendingImport
 from trainer.extensions import db
 from trainer.groups import services as groups
-from trainer.groups import work
 from trainer.groups.models import Attachment
 
 MB = 1024 * 1024
@@ -29,15 +28,7 @@ def setup(app, tmp_path):
         session = make_session(course, date(2021, 11, 8), time(9), time(12))
         group = groups.create_group(course, "Group 1")
         groups.move(course, member.id, group.id)
-        exercise = work.open_exercise(
-            course,
-            get_registry().module("module-4"),
-            "c1-principles-card-game",
-            datetime(2099, 12, 1, 10, tzinfo=UTC),
-            session_id=session.id,
-            instructions="",
-            by=trainer.id,
-        )
+        exercise = open_card_game(course, datetime(2099, 12, 1, 10, tzinfo=UTC), session.id, trainer.id)
         coordinator = make_coordinator()
         db.session.commit()
         return {

@@ -1,14 +1,12 @@
 import re
-from datetime import UTC, datetime
 
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.test_schedule_journey import sign_in
 from tests.factories import make_course, make_participant, make_trainer
-from trainer.content.registry import get_registry
+from tests.groups.helpers import open_card_game
 from trainer.extensions import db
 from trainer.groups import services
-from trainer.groups.work import open_exercise
 
 
 def test_two_members_edit_one_submission_the_second_merges_and_the_trainer_replies(
@@ -20,15 +18,7 @@ def test_two_members_edit_one_submission_the_second_merges_and_the_trainer_repli
         make_participant(course, name="Putri Wulandari", email="putri@example.org", country="ID")
         make_trainer(course, name="Rahmat", email="rahmat@example.org")
         [group] = services.auto_form(course, groups=1)
-        exercise = open_exercise(
-            course,
-            get_registry().module("module-4"),
-            "c1-principles-card-game",
-            datetime(2099, 12, 1, tzinfo=UTC),
-            session_id=None,
-            instructions="",
-            by=None,
-        )
+        exercise = open_card_game(course)
         db.session.commit()
         url = f"/courses/{course.id}/groups/exercises/{exercise.id}/{group.id}"
 

@@ -5,16 +5,15 @@ every element that takes the focus on the way must show it.
 """
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import date, time
 
 from playwright.sync_api import Locator, Page, expect
 
 from tests.factories import PASSWORD, make_course, make_participant
+from tests.groups.helpers import open_card_game
 from tests.schedule.helpers import make_session
-from trainer.content.registry import get_registry
 from trainer.extensions import db
 from trainer.groups import services
-from trainer.groups.work import open_exercise
 
 # What the focused element is called and whether its focus can be seen.
 FOCUSED = """() => {
@@ -59,15 +58,7 @@ def test_a_participant_does_their_whole_journey_with_the_keyboard(app, page: Pag
         make_session(course, date(2099, 11, 25), time(13), time(16), chapters=["what-is-decentralized-cooperation"])
         make_participant(course, name="Putri Wulandari", email="putri@example.org", timezone="Asia/Jakarta")
         services.auto_form(course, groups=1)
-        open_exercise(
-            course,
-            get_registry().module("module-4"),
-            "c1-principles-card-game",
-            datetime(2099, 12, 1, tzinfo=UTC),
-            session_id=None,
-            instructions="",
-            by=None,
-        )
+        open_card_game(course)
         db.session.commit()
 
     # Sign in: the email field has the focus when the page opens.

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_course, make_participant, make_trainer
+from tests.groups.helpers import open_card_game
 from trainer.accounts.organisations import get_or_create_organisation
 from trainer.collation import name_key
-from trainer.content.registry import get_registry
 from trainer.courses.services import get_course
 from trainer.extensions import db
 from trainer.groups import services, work
@@ -102,24 +102,11 @@ def test_counts_describe_everyone_on_every_page(app, client, login_as, world):
     assert re.search(r">Not in a group</a></th><td>10</td>", page)
 
 
-def _open_card_game(course):
-    """Chapter 1's group exercise, open until 2099."""
-    return work.open_exercise(
-        course,
-        get_registry().module("module-4"),
-        "c1-principles-card-game",
-        datetime(2099, 12, 1, tzinfo=UTC),
-        session_id=None,
-        instructions="",
-        by=None,
-    )
-
-
 def test_one_group_its_people_its_rename_form_and_its_work(app, client, login_as, world):
     group_id = world["groups"][2]
     with app.app_context():
         course = get_course(world["course"])
-        exercise = _open_card_game(course)
+        exercise = open_card_game(course)
         db.session.commit()
         exercise_id = exercise.id
     login_as(world["trainer"])
@@ -225,7 +212,7 @@ def test_a_move_naming_someone_outside_the_course_moves_nobody(app, client, logi
 def test_the_exercise_cards_count_every_group_and_list_the_work_waiting_for_feedback(app, client, login_as, world):
     with app.app_context():
         course = get_course(world["course"])
-        exercise = _open_card_game(course)
+        exercise = open_card_game(course)
         groups = [services.get_group(course.id, gid) for gid in world["groups"]]
         for group in groups[:3]:
             submission = work.get_submission(exercise, group)
