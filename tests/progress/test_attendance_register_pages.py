@@ -409,3 +409,27 @@ def test_a_choice_naming_nobody_is_explained_beside_it_and_nothing_is_recorded(a
     assert _records(app, zoom_world["session"]) == {}
     escaped = client.post(url, data={"threshold": "150", phone: "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in escaped.get_data(as_text=True)
+
+
+def _zoom_recording_queries(app, client, login_as, count_queries, people: int) -> int:
+    with app.app_context():
+        world = _course(people)
+        session = db.session.get(LiveSession, world["session"])
+        matched = [(f"Person {n:03d}", f"person.{n:03d}@c{world['course']}.example.org") for n in range(people - 5)]
+        world["report"] = _report(session, "Asia/Jakarta", matched, unknown=0)
+    login_as(world["trainer"])
+    url = _upload(client, world)
+    with count_queries() as counter:
+        assert client.post(url, data={"threshold": "150"}).status_code == 302
+    records = _records(app, world["session"])
+    assert len(records) == people and sum(row[0] == "present" for row in records.values()) == people - 5
+    client.post("/accounts/logout")
+    return sum(statement.lstrip().upper().startswith("SELECT") for statement in counter.statements)
+
+
+def test_recording_a_zoom_report_reads_everyones_records_at_once(app, client, login_as, count_queries):
+    # One read of the register for everyone, not one per person: the same reads for 20 and 80 (each
+    # new record is still its own INSERT, in the one transaction).
+    assert _zoom_recording_queries(app, client, login_as, count_queries, 20) == _zoom_recording_queries(
+        app, client, login_as, count_queries, 80
+    )

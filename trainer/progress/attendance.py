@@ -89,11 +89,7 @@ def save_register(
         row = existing.get(user_id)
         if row is not None and (row.status, row.minutes) == (status, minutes):
             continue
-        if row is None:
-            row = Attendance(session_id=session.id, user_id=user_id)
-            db.session.add(row)
-        row.status, row.minutes, row.source = status, minutes, "manual"
-        row.updated_at, row.updated_by_id = utcnow(), by
+        _write(session, row, user_id, status, minutes, by=by, source="manual")
         changed += 1
     db.session.flush()
     return changed
@@ -111,12 +107,26 @@ def record(
     row = db.session.scalar(
         select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user_id)
     )
+    _write(session, row, user_id, status, minutes, by=by, source=source)
+    db.session.flush()
+
+
+def _write(
+    session: LiveSession,
+    row: Attendance | None,
+    user_id: int,
+    status: AttendanceStatus,
+    minutes: int | None,
+    *,
+    by: int | None,
+    source: str,
+) -> None:
+    """Set one person's record, `row` if they have one already (read by the caller, in bulk)."""
     if row is None:
         row = Attendance(session_id=session.id, user_id=user_id)
         db.session.add(row)
     row.status, row.minutes, row.source = status, minutes, source
     row.updated_at, row.updated_by_id = utcnow(), by
-    db.session.flush()
 
 
 def default_threshold(session: LiveSession, percent: int = 80) -> int:
@@ -185,9 +195,11 @@ def apply_zoom(session: LiveSession, preview: ZoomPreview, manual: dict[int, int
             # Rows matched by hand may overlap the others (a second device): never above the session.
             added = minutes.get(user_id, 0) + preview.proposal.unmatched[index].minutes
             minutes[user_id] = min(added, session.minutes)
+    existing = register(session, preview.people.keys())  # one read for everyone, not one per person
     present = 0
     for user_id in preview.people:
         status = preview.status(minutes.get(user_id, 0))
         present += status == AttendanceStatus.PRESENT
-        record(session, user_id, status, minutes.get(user_id, 0), by=by, source="zoom")
+        _write(session, existing.get(user_id), user_id, status, minutes.get(user_id, 0), by=by, source="zoom")
+    db.session.flush()
     return present
