@@ -14,7 +14,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from trainer.accounts.models import User
 from trainer.content.models import Module
@@ -108,9 +108,11 @@ def get_exercise(course_id: int, group_exercise_id: int) -> GroupExercise | None
 
 
 def submissions_by_exercise(course_id: int) -> dict[tuple[int, int], Submission]:
-    """Every submission of the course by (group exercise, group): one query."""
+    """Every submission of the course by (group exercise, group), for where each stands: one query.
+    Their texts are not read (reading one raises): the groups page and the nudges need the status only."""
     rows = db.session.scalars(
         select(Submission)
+        .options(defer(Submission.text, raiseload=True))
         .join(GroupExercise, GroupExercise.id == Submission.group_exercise_id)
         .where(GroupExercise.course_id == course_id)
     )
