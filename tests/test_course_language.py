@@ -124,3 +124,16 @@ def test_accepting_an_invitation_offers_the_language_it_was_written_in(app, clie
         db.session.commit()
     page = client.get(f"/accounts/invitation/{token}").get_data(as_text=True)
     assert '<option selected value="id">Bahasa Indonesia</option>' in page
+
+
+def test_the_roster_export_keeps_a_language_not_chosen_as_not_chosen(app, client, login_as, world):
+    import csv
+    import io
+
+    login_as(world["coordinator"])
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/courses/{world['course']}/people.csv").data.decode("utf-8-sig")))
+    )
+    languages = {row["email"]: row["language"] for row in rows}
+    # Written back as "en", an import would pin the course's people to English.
+    assert languages[world["undecided"]] == "" and languages[world["english"]] == "en"

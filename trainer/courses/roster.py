@@ -102,7 +102,7 @@ def roster_csv(entries: list[RosterEntry]) -> bytes:
                 user.position or "",
                 user.country or "",
                 user.timezone or "",
-                user.locale or "en",
+                user.locale or "",  # not chosen: imports back as not chosen
                 entry.role.value,
                 "yes" if user.is_focal_point else "no",
             ]
